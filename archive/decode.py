@@ -1,0 +1,218 @@
+"""Raw bytes to text: refuse what is not a page, then find the real character encoding.
+
+Order of evidence: a byte-order mark, then the charset the page declares (HTTP-equiv,
+``<meta charset>``, XML declaration) checked against the bytes, then detection. The text
+is decoded here, before any parser sees it, because lxml believes a wrong declaration.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from .errors import InputError
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"OggS", "an Ogg media file"),
+    (b"\x00\x00\x00\x18ftyp", "an MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "an MP4 video"),
+    (b"WARC/", "a WARC file (not yet importable)"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# Labels whose WHATWG meaning is a superset codec: pages labelled latin-1 are really cp1252,
+# GB2312 pages use GBK characters, Shift_JIS pages use Microsoft's extensions.
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "l1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-9": "cp1254",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949",
+    "big5": "big5hkscs",
+    "tis-620": "cp874",
+    "utf8": "utf-8",
+    "unicode": "utf-16",
+}
+
+_LATIN_FAMILY = {"cp1252", "cp1250", "cp1254", "iso8859-15", "iso8859-2"}
+
+_DECL_RE = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
+    rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    how: str  # "bom", "declared", "detected", "utf-8"
+
+
+def _codec(label: str) -> str | None:
+    label = label.strip().lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first few kilobytes, as a Python codec name."""
+    match = _DECL_RE.search(data[:16384])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", "replace")
+    return _codec(label)
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What a file is when it is clearly not text, else None."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:65536]
+    if not sample:
+        return False
+    return len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 100)
+
+
+def _is_multibyte_utf8(data: bytes) -> bool:
+    """True when the bytes are valid UTF-8 and use non-ASCII sequences."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b >= 0x80 for b in data)
+
+
+def decode(data: bytes, path: str = "<bytes>") -> Decoded:
+    """Decode a page's bytes, or raise InputError saying why they are not a text page."""
+    if not data.strip():
+        raise InputError(path, "empty file")
+    what = sniff_binary(data)
+    if what:
+        raise InputError(path, f"binary file ({what}), not a page")
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data[len(bom) :].decode(codec), codec, "bom", path)
+            except UnicodeDecodeError as exc:
+                raise InputError(path, f"bytes do not match its {codec} byte-order mark") from exc
+
+    if b"\x00" in data[:4096]:
+        raise InputError(path, "binary data (NUL bytes), not a page")
+
+    declared = declared_charset(data)
+    if declared:
+        if declared in _LATIN_FAMILY and _is_multibyte_utf8(data):
+            # UTF-8 bytes labelled as a single-byte charset: the label is wrong.
+            return _checked(data.decode("utf-8"), "utf-8", "detected", path)
+        try:
+            return _checked(data.decode(declared), declared, "declared", path)
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong label: fall through to detection
+
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", "utf-8", path)
+    except UnicodeDecodeError:
+        pass
+
+    best = from_bytes(data[:262144]).best()
+    if best is None or best.encoding is None:
+        raise InputError(path, "undecodable bytes: no text encoding fits this file")
+    codec = _codec(best.encoding) or best.encoding
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode(codec, errors="replace")
+    return _checked(text, codec, "detected", path)
+
+
+def _checked(text: str, codec: str, how: str, path: str) -> Decoded:
+    if _looks_binary(text):
+        raise InputError(path, "binary junk: too many control characters for a text page")
+    return Decoded(text=text, encoding=codec, how=how)
+
+
+_HTML_HINT_RE = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title[\s>]|<p[\s>]|<div[\s>]|<article[\s>]",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    return bool(_HTML_HINT_RE.search(text[:8192]))
+
+
+_TAIL_CLOSE_RE = re.compile(r"</(html|body)\s*>", re.IGNORECASE)
+
+
+def truncation_reason(text: str) -> str | None:
+    """Why an HTML page looks cut off, or None when it ends cleanly.
+
+    A page without ``</html>`` or ``</body>`` is still whole when it stops at the end of a
+    tag (plenty of real pages do); one that stops mid-tag, mid-text or inside an open
+    script, style or comment was cut off in transfer.
+    """
+    tail = text[-4096:]
+    if _TAIL_CLOSE_RE.search(tail):
+        return None
+    stripped = tail.rstrip()
+    if not stripped:
+        return None
+    lower = stripped.lower()
+    if lower.rfind("<!--") > lower.rfind("-->"):
+        return "truncated HTML: the page stops inside a comment"
+    for tag in ("script", "style"):
+        if lower.rfind(f"<{tag}") > lower.rfind(f"</{tag}"):
+            return f"truncated HTML: the page stops inside a <{tag}> element"
+    if stripped[-1] != ">":
+        if stripped.rfind("<") > stripped.rfind(">"):
+            return "truncated HTML: the page stops in the middle of a tag"
+        return "truncated HTML: the page stops mid-text before </body></html>"
+    return None

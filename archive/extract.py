@@ -1,0 +1,144 @@
+"""One file's bytes to one normalized Record, without storing anything.
+
+    read bytes -> refuse non-pages -> decode -> parse -> metadata -> clean -> Record
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from bs4.builder import ParserRejectedMarkup
+
+from .clean import clean_html, clean_text_lines
+from .decode import decode, looks_like_html, truncation_reason
+from .errors import InputError
+from .metadata import (
+    Metadata,
+    clean_authors,
+    extract_metadata,
+    site_from_url,
+    strip_site_suffix,
+    text_byline,
+)
+from .records import CLEANER_VERSION, Record, article_id, count_words
+from .urls import fold_url
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+MAX_BYTES = 50 * 1024 * 1024
+_BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def identity_of(url: str | None, path: str) -> str:
+    """What makes two captures the same article: the folded URL, else the file's path."""
+    if url:
+        return "url:" + fold_url(url)
+    return "file:" + os.path.abspath(path)
+
+
+def extract_bytes(
+    data: bytes,
+    path: str,
+    *,
+    now: datetime | None = None,
+    as_text: bool | None = None,
+) -> Record:
+    """Clean one capture into a Record; raise InputError naming the file when it is not one."""
+    now = now or now_utc()
+    if len(data) > MAX_BYTES:
+        raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is 50 MiB)")
+    decoded = decode(data, path)
+    text = decoded.text
+    if as_text is None:
+        suffix = Path(path).suffix.lower()
+        as_text = suffix in TEXT_SUFFIXES and not looks_like_html(text)
+        if not as_text and suffix not in HTML_SUFFIXES and not looks_like_html(text):
+            as_text = True
+    if as_text:
+        meta, paragraphs = _from_text(text)
+    else:
+        meta, paragraphs = _from_html(text, path, now)
+    body = "\n\n".join(paragraphs)
+    if not body.strip():
+        raise InputError(path, "no article text found in the page")
+    title = meta.title or (paragraphs[0][:120] if paragraphs else "")
+    site = meta.site or site_from_url(meta.url)
+    return Record(
+        id=article_id(identity_of(meta.url, path)),
+        url=meta.url,
+        site=site,
+        title=title,
+        authors=tuple(meta.authors),
+        published=meta.published,
+        language=meta.language,
+        tags=tuple(meta.tags),
+        description=meta.description,
+        body=body,
+        word_count=count_words(body),
+        sha256=hashlib.sha256(data).hexdigest(),
+        source_path=os.path.abspath(path),
+        ingested_at=now.isoformat(),
+        cleaner_version=CLEANER_VERSION,
+        provenance=dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"},
+    )
+
+
+def extract_file(path: str | os.PathLike[str], *, now: datetime | None = None) -> Record:
+    name = os.fspath(path)
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    return extract_bytes(data, name, now=now)
+
+
+def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]]:
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype", "<html", "<?xml")):
+        reason = truncation_reason(text)
+        if reason:
+            raise InputError(path, reason)
+    try:
+        soup = BeautifulSoup(text, "lxml")
+    except (ParserRejectedMarkup, ValueError) as exc:
+        raise InputError(path, f"unparseable HTML: {exc}") from exc
+    meta = extract_metadata(soup, now)
+    paragraphs = clean_html(soup, meta.title)
+    names = {a.lower() for a in meta.authors}
+    kept: list[str] = []
+    for para in paragraphs:
+        if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
+            found = clean_authors([para])
+            if found and (not names or {f.lower() for f in found} <= names):
+                if not meta.authors:
+                    meta.offer("authors", found, "byline")
+                continue
+        kept.append(para)
+    return meta, kept
+
+
+def _from_text(text: str) -> tuple[Metadata, list[str]]:
+    """A plain-text capture: first line the title, a byline line the authors, the rest body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    meta = Metadata()
+    rest = lines
+    for i, line in enumerate(lines):
+        if line.strip():
+            if len(line.strip()) <= 200:
+                meta.offer("title", strip_site_suffix(line.strip(), None), "first-line")
+                rest = lines[i + 1 :]
+            break
+    authors, at = text_byline(rest)
+    if at is not None:
+        meta.offer("authors", authors, "byline")
+        rest = rest[:at] + rest[at + 1 :]
+    return meta, clean_text_lines(rest, meta.title)

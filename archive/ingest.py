@@ -1,0 +1,167 @@
+"""The ingest pipeline: files on disk to stored, indexed articles.
+
+    find files -> read bytes -> (unchanged? skip) -> extract a Record -> keep the original
+    -> store record + version + index-queue row in one transaction -> drain queue to the index
+
+A file that fails is reported with its reason and changes nothing; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.indexer import sync
+from index.location import IndexLocation
+
+from .decode import looks_like_html
+from .errors import InputError
+from .extract import HTML_SUFFIXES, TEXT_SUFFIXES, extract_bytes, identity_of, now_utc
+from .home import Home
+from .lock import WriteLock
+from .originals import OriginalStore
+from .store import RecordStore
+
+SYNC_EVERY = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    path: str
+    status: str  # new | updated | unchanged | failed
+    article_id: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    indexed: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        self.outcomes.append(outcome)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "indexed": self.indexed,
+            "errors": [{"path": o.path, "reason": o.reason} for o in self.outcomes if o.reason],
+        }
+
+
+def _is_candidate(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+        return True
+    if suffix in {".gz", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".json", ".tsv",
+                  ".csv", ".md", ".py", ".css", ".js"}:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return True  # let the reader report why it cannot be read
+    return looks_like_html(head.decode("utf-8", "replace"))
+
+
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Files named directly, and page files found under directories, in a stable order.
+
+    Inside directories, hidden entries are skipped, and files are taken when their suffix
+    says page or their first bytes sniff as HTML; named files are always tried.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith("."):
+                        continue
+                    candidate = Path(dirpath) / name
+                    if _is_candidate(candidate):
+                        yield str(candidate)
+        else:
+            yield str(path)
+
+
+class Ingester:
+    """Stores captures into one archive home; the caller holds the write lock."""
+
+    def __init__(self, home: Home) -> None:
+        self.home = home
+        self.store = RecordStore(home.db_path)
+        self.originals = OriginalStore(home.originals_dir)
+        self.location = IndexLocation(home.index_root)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def ingest_file(self, path: str) -> Outcome:
+        abspath = os.path.abspath(path)
+        try:
+            data = Path(path).read_bytes()
+        except IsADirectoryError:
+            return Outcome(path, "failed", reason="is a directory")
+        except OSError as exc:
+            return Outcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
+        sha = hashlib.sha256(data).hexdigest()
+        seen = self.store.source(abspath)
+        if seen is not None and seen["sha256"] == sha:
+            current = self.store.article_for_sha(sha)
+            if current:
+                return Outcome(path, "unchanged", current)
+        same_bytes = self.store.article_for_sha(sha)
+        if same_bytes:
+            self.store.note_source(abspath, sha, same_bytes, now_utc().isoformat())
+            return Outcome(path, "unchanged", same_bytes)
+        try:
+            record = extract_bytes(data, path)
+        except InputError as exc:
+            return Outcome(path, "failed", reason=exc.reason)
+        self.originals.put(data)
+        saved = self.store.save(record, identity_of(record.url, path), len(data))
+        return Outcome(path, saved.status, saved.article_id)
+
+    def sync_index(self) -> int:
+        return sync(self.store, self.location)
+
+
+def ingest(
+    home: Home,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    progress: Callable[[Outcome], None] | None = None,
+    wait: float = 0.0,
+) -> IngestSummary:
+    """Ingest files and directories into ``home``; never raises for a bad file."""
+    summary = IngestSummary()
+    with WriteLock(home.lock_path, wait=wait):
+        ingester = Ingester(home)
+        try:
+            since_sync = 0
+            for path in find_inputs(paths):
+                outcome = ingester.ingest_file(path)
+                summary.add(outcome)
+                if progress:
+                    progress(outcome)
+                if outcome.status in {"new", "updated"}:
+                    since_sync += 1
+                    if since_sync >= SYNC_EVERY:
+                        summary.indexed += ingester.sync_index()
+                        since_sync = 0
+            summary.indexed += ingester.sync_index()
+        finally:
+            ingester.close()
+    return summary

@@ -1,0 +1,63 @@
+"""The originals: every captured file kept byte for byte, addressed by its SHA-256.
+
+Stored gzip-compressed under ``originals/ab/cd/<sha256>.gz``; written to a temporary
+name, synced and renamed, so a file is either whole or absent.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from pathlib import Path
+
+from .errors import StoreError
+
+
+class OriginalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / f"{sha256}.gz"
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).exists()
+
+    def put(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha)
+        if target.exists():
+            return sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(gzip.compress(data, compresslevel=6, mtime=0))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        return sha
+
+    def get(self, sha256: str) -> bytes:
+        try:
+            return gzip.decompress(self.path_for(sha256).read_bytes())
+        except FileNotFoundError as exc:
+            raise StoreError(f"original {sha256} is missing from the archive") from exc
+        except (OSError, EOFError) as exc:
+            raise StoreError(f"original {sha256} is damaged: {exc}") from exc
+
+    def verify(self, sha256: str) -> str | None:
+        """Why the stored original does not match its address, or None when it does."""
+        try:
+            data = self.get(sha256)
+        except StoreError as exc:
+            return str(exc)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return f"original {sha256} does not match its SHA-256"
+        return None
+
+    def delete(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+    def all_hashes(self) -> list[str]:
+        return sorted(p.name[:-3] for p in self.root.glob("*/*/*.gz"))

@@ -1,0 +1,79 @@
+"""The normalized article record: the contract between the cleaner, the store and the index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+CLEANER_VERSION = "1"
+"""Bumped whenever extraction output can change, so stale records can be found and re-extracted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One article as the archive understands it.
+
+    Immutable: a new extraction or a new capture makes a new Record, never an edit.
+    """
+
+    id: str
+    url: str | None
+    site: str | None
+    title: str
+    authors: tuple[str, ...]
+    published: str | None
+    language: str | None
+    tags: tuple[str, ...]
+    description: str | None
+    body: str
+    word_count: int
+    sha256: str
+    source_path: str
+    ingested_at: str
+    cleaner_version: str = CLEANER_VERSION
+    provenance: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.published[:4]) if self.published else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        data["provenance"] = dict(self.provenance)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["authors"] = tuple(values.get("authors") or ())
+        values["tags"] = tuple(values.get("tags") or ())
+        values["provenance"] = dict(values.get("provenance") or {})
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str) -> Record:
+        return cls.from_dict(json.loads(text))
+
+    def with_changes(self, **changes: Any) -> Record:
+        return replace(self, **changes)
+
+
+def article_id(identity: str) -> str:
+    """A stable id from an article's identity (its folded canonical URL, or its source path).
+
+    16 hex digits of SHA-256: short enough to type, with collisions out of reach at
+    millions of articles.
+    """
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
