@@ -1,0 +1,58 @@
+"""Shared fixtures: every test gets its own archive home and a clean environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+DATA = Path(__file__).resolve().parent / "data"
+FOUNDING_TXT = RAW / "belarus-resisting-russian-missile-deployment.txt"
+FOUNDING_HTML = RAW / "belarus-resisting-russian-missile-deployment.html"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ARCHIVE_HOME", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def run(home: Path):
+    """Invoke the CLI against the test's home; returns the click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, expect: int | None = 0):
+        result = runner.invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+        if expect is not None:
+            assert result.exit_code == expect, (result.output, result.stderr)
+        return result
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive holding the whole demo corpus, built once per test session (read-only use)."""
+    from archive.service import Archive
+
+    root = tmp_path_factory.mktemp("raw-home")
+    with Archive(root) as archive:
+        summary = archive.ingest([RAW])
+    assert summary.failed == 0 and summary.new >= 26
+    return root
+
+
+def pytest_configure() -> None:
+    os.environ.setdefault("COLUMNS", "120")
