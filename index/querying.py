@@ -33,6 +33,8 @@ _DATE_FIELD_RE = re.compile(
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ALIAS_RE = re.compile(r"\b(" + "|".join(FIELD_ALIASES) + r"):", re.IGNORECASE)
 
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff\x00]")
+
 _schema = build_schema()
 
 
@@ -108,7 +110,9 @@ def _check(q: Query) -> None:
     while stack:
         node = stack.pop()
         if isinstance(node, wq.Every) and getattr(node, "fieldname", None):
-            raise QueryError(f"'{node.fieldname}:*' matches everything; drop it or add a term")
+            raise QueryError(
+                "'*' matches every article; leave the query empty to list articles with filters"
+            )
         if isinstance(node, (wq.Wildcard, wq.Prefix)):
             text = str(node.text)
             prefix = re.split(r"[*?]", text, maxsplit=1)[0] if isinstance(node, wq.Wildcard) else text
@@ -128,7 +132,7 @@ def parse_query(text: str) -> Query | None:
     """The Whoosh query for a user's string, or None for an empty one (match everything)."""
     if not isinstance(text, str):
         raise QueryError("the query must be text")
-    text = text.encode("utf-8", "replace").decode("utf-8").strip()
+    text = _SURROGATE_RE.sub(" ", text).strip()
     if not text:
         return None
     if len(text) > MAX_QUERY_CHARS:

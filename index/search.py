@@ -120,15 +120,14 @@ def _filter_query(handle: SearcherHandle, request: SearchRequest) -> Query | Non
 def _sort_facet(sort: str) -> Any:
     # Undated articles read back as 0 or as the column's largest value; either way they
     # go last, after every dated article, in both orders.
+    # Ties are broken by id, so the order does not depend on document numbers.
     if sort == "newest":
-        return sorting.TranslateFacet(
-            lambda v: -v if v and v < MISSING else 1, sorting.FieldFacet("day")
-        )
-    if sort == "oldest":
-        return sorting.TranslateFacet(
-            lambda v: v if v and v < MISSING else MISSING, sorting.FieldFacet("day")
-        )
-    return None
+        day = sorting.TranslateFacet(lambda v: -v if v and v < MISSING else 1, sorting.FieldFacet("day"))
+    elif sort == "oldest":
+        day = sorting.TranslateFacet(lambda v: v if v and v < MISSING else MISSING, sorting.FieldFacet("day"))
+    else:
+        return None
+    return sorting.MultiFacet([day, sorting.FieldFacet("id")])
 
 
 class ArchiveSearcher:

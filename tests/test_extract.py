@@ -1,0 +1,141 @@
+"""The cleaner and metadata extraction, from a file's bytes to a Record."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from archive.errors import InputError
+from archive.extract import extract_bytes, extract_file
+from tests.conftest import FOUNDING_HTML, FOUNDING_TXT
+
+FURNITURE = ("Facebook", "Twitter", "Google+", "Pinterest", "LinkedIn", "Gmail", "VKontakte",
+             "Share This", "Submit a Comment", "email address")
+
+
+@pytest.mark.parametrize("path", [FOUNDING_TXT, FOUNDING_HTML], ids=["txt", "html"])
+def test_founding_article_comes_out_clean(path: Path) -> None:
+    record = extract_file(path)
+    assert record.title == "Belarus Resisting Russian Missile Deployment"
+    assert record.authors == ("Hassan Khazaal",)
+    assert record.body.startswith("Russian officials have said")
+    assert record.body.endswith("geopolitical ambitions.)")
+    for word in FURNITURE:
+        assert word not in record.body, word
+    # Paragraphs stay paragraphs.
+    assert record.body.count("\n\n") >= 6
+    assert record.word_count > 400
+
+
+def test_html_version_carries_page_metadata() -> None:
+    record = extract_file(FOUNDING_HTML)
+    assert record.url == "https://eurasiawatch.example/2016/05/belarus-resisting-russian-missile-deployment/"
+    assert record.site == "Eurasia Watch"
+    assert record.language == "en"
+    assert record.published is None  # the page names no day; a month in the URL is no date
+    assert record.provenance["authors"] in {"meta", "json-ld", "byline"}
+
+
+def test_same_article_as_text_and_html_has_the_same_body() -> None:
+    assert extract_file(FOUNDING_TXT).body == extract_file(FOUNDING_HTML).body
+
+
+def _page(head: str = "", body: str = "", url: str | None = None) -> bytes:
+    canonical = f'<link rel="canonical" href="{url}">' if url else ""
+    paras = "".join(
+        f"<p>Paragraph {i} of the story says something long enough to count as prose, "
+        "with commas, clauses, and detail.</p>"
+        for i in range(6)
+    )
+    return (
+        f"<!DOCTYPE html><html lang='en-GB'><head><title>A Story | The Paper</title>{canonical}{head}</head>"
+        f"<body><nav><a href='/'>Home</a><a href='/world'>World</a></nav>"
+        f"<article><h1>A Story</h1>{body}{paras}</article>"
+        "<footer>© The Paper</footer></body></html>"
+    ).encode()
+
+
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+def test_json_ld_wins_and_is_recorded_as_the_source() -> None:
+    ld = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+        '"headline":"A Story","datePublished":"2021-03-04T10:00:00Z",'
+        '"author":[{"@type":"Person","name":"Ann Smith"},{"@type":"Person","name":"Bo Lee"}],'
+        '"keywords":"politics, elections","publisher":{"@type":"Organization","name":"The Paper"}}</script>'
+    )
+    record = extract_bytes(_page(ld, url="https://www.paper.example/a-story?utm_source=x"), "a.html", now=NOW)
+    assert record.title == "A Story"
+    assert record.authors == ("Ann Smith", "Bo Lee")
+    assert record.published == "2021-03-04T10:00:00+00:00"
+    assert record.tags == ("politics", "elections")
+    assert record.site == "The Paper"
+    assert record.language == "en"
+    assert record.provenance["published"] == "json-ld"
+    assert "Home" not in record.body and "©" not in record.body
+
+
+def test_meta_byline_time_and_url_dates() -> None:
+    meta = '<meta property="article:published_time" content="2019-07-08">'
+    assert extract_bytes(_page(meta), "a.html", now=NOW).published == "2019-07-08"
+    byline = '<p class="byline">By Jane Doe and John Roe</p>'
+    record = extract_bytes(_page(body=byline), "b.html", now=NOW)
+    assert record.authors == ("Jane Doe", "John Roe")
+    assert "By Jane Doe" not in record.body
+    timed = '<time datetime="2018-02-03T08:00:00+01:00">Feb 3</time>'
+    record = extract_bytes(_page(body=timed), "c.html", now=NOW)
+    assert record.published == "2018-02-03T08:00:00+01:00"
+    assert record.provenance["published"] == "time-tag"
+    record = extract_bytes(_page(url="https://paper.example/2017/09/12/a-story/"), "d.html", now=NOW)
+    assert (record.published, record.provenance["published"]) == ("2017-09-12", "url")
+
+
+def test_impossible_dates_are_refused_not_guessed() -> None:
+    future = '<meta property="article:published_time" content="2031-01-01">'
+    assert extract_bytes(_page(future), "a.html", now=NOW).published is None
+    ancient = '<meta property="article:published_time" content="1970-01-01">'
+    assert extract_bytes(_page(ancient), "b.html", now=NOW).published is None
+    assert extract_bytes(_page(), "c.html", now=NOW).published is None
+
+
+def test_title_loses_its_site_suffix() -> None:
+    assert extract_bytes(_page(), "a.html", now=NOW).title == "A Story"
+
+
+def test_share_and_comment_markup_is_dropped() -> None:
+    widgets = (
+        '<div class="sharedaddy"><h3>Share this:</h3><ul><li><a>Facebook</a></li><li><a>Twitter</a></li></ul></div>'
+        '<div id="comments"><h3>Leave a Reply</h3><p>Your email address will not be published.</p></div>'
+        '<div class="related-posts"><h4>Related</h4><a>Another story</a></div>'
+    )
+    record = extract_bytes(_page(body=widgets), "a.html", now=NOW)
+    for word in ("Facebook", "Leave a Reply", "email address", "Another story"):
+        assert word not in record.body
+
+
+def test_truncated_and_textless_pages_are_refused() -> None:
+    with pytest.raises(InputError, match="truncated"):
+        extract_bytes(b"<!DOCTYPE html><html><body><p>The missile was launched at", "t.html")
+    with pytest.raises(InputError, match="no article text"):
+        extract_bytes(b"<html><body><nav><a>Home</a></nav></body></html>", "n.html")
+
+
+def test_ids_are_stable_and_fold_url_spellings() -> None:
+    a = extract_bytes(_page(url="https://www.paper.example/a-story/?utm_source=tw"), "a.html", now=NOW)
+    b = extract_bytes(_page(url="http://paper.example/a-story"), "b.html", now=NOW)
+    assert a.id == b.id
+    c = extract_bytes(_page(url="https://paper.example/other-story"), "a.html", now=NOW)
+    assert c.id != a.id
+
+
+def test_wcxb_sample_pages_extract(tmp_path: Path) -> None:
+    from tests.conftest import RAW
+
+    pages = sorted((RAW / "wcxb").glob("*.html"))
+    assert len(pages) >= 20
+    for page in pages:
+        record = extract_file(page)
+        assert record.title and record.word_count > 50, page.name

@@ -1,0 +1,87 @@
+"""The record store and the originals: round trips, versions, the index queue."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from archive.originals import OriginalStore
+from archive.records import Record, article_id
+from archive.store import RecordStore
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
+
+records = st.builds(
+    Record,
+    id=st.text("0123456789abcdef", min_size=16, max_size=16),
+    url=st.none() | st.just("https://example.org/a"),
+    site=st.none() | _text,
+    title=_text,
+    authors=st.lists(_text, max_size=3).map(tuple),
+    published=st.none() | st.dates().map(lambda d: d.isoformat()),
+    language=st.none() | st.sampled_from(["en", "ru", "ja"]),
+    tags=st.lists(_text, max_size=3).map(tuple),
+    description=st.none() | _text,
+    body=_text,
+    word_count=st.integers(0, 10**6),
+    sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+    source_path=_text,
+    ingested_at=st.just("2024-01-01T00:00:00+00:00"),
+    provenance=st.dictionaries(st.sampled_from(["title", "published"]), _text, max_size=2),
+)
+
+
+@given(records)
+@settings(max_examples=60, deadline=None)
+def test_record_json_round_trip(record: Record) -> None:
+    assert Record.from_json(record.to_json()) == record
+
+
+def _record(body: str = "Some text here.", sha: str = "a" * 64, **kw: object) -> Record:
+    values: dict[str, object] = dict(
+        id=article_id("url:example.org/a"), url="https://example.org/a", site="Example",
+        title="A title", authors=("Ann Smith",), published="2020-01-02", language="en",
+        tags=("x",), description=None, body=body, word_count=len(body.split()), sha256=sha,
+        source_path="/tmp/a.html", ingested_at="2024-01-01T00:00:00+00:00",
+    )
+    values.update(kw)
+    return Record(**values)  # type: ignore[arg-type]
+
+
+def test_save_get_and_versions(tmp_path: Path) -> None:
+    with RecordStore(tmp_path / "a.db") as store:
+        first = store.save(_record(), "url:example.org/a", 10)
+        assert (first.status, first.version) == ("new", 1)
+        second = store.save(_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
+        assert (second.status, second.version) == ("updated", 2)
+        assert store.get(first.article_id).body == "Edited text."
+        assert [r.body for r in store.versions(first.article_id)] == ["Some text here.", "Edited text."]
+        assert store.count("articles") == 1
+        assert store.find(first.article_id[:8]).id == first.article_id
+        # Both saves queued the article once for indexing.
+        assert store.pending() == [(first.article_id, "index")]
+        store.done(store.pending())
+        assert store.pending() == []
+
+
+def test_store_reopens_with_its_data(tmp_path: Path) -> None:
+    with RecordStore(tmp_path / "a.db") as store:
+        store.save(_record(), "url:example.org/a", 10)
+    with RecordStore(tmp_path / "a.db") as store:
+        assert store.get(_record().id).authors == ("Ann Smith",)
+        assert store.top("authors") == [("Ann Smith", 1)]
+
+
+def test_originals_are_content_addressed_and_compressed(tmp_path: Path) -> None:
+    originals = OriginalStore(tmp_path / "originals")
+    data = b"<html><body><p>bytes kept exactly \xff\xfe</p></body></html>"
+    sha = originals.put(data)
+    assert originals.put(data) == sha  # stored once
+    assert originals.get(sha) == data
+    assert gzip.decompress(originals.path_for(sha).read_bytes()) == data
+    assert originals.verify(sha) is None
+    originals.path_for(sha).write_bytes(gzip.compress(b"tampered"))
+    assert "does not match" in (originals.verify(sha) or "")
