@@ -18,10 +18,12 @@ import click
 from index.search import SORTS, SearchRequest, SearchResult
 
 from . import __version__
+from .cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+from .cli_lifecycle import print_versions
 from .errors import ArchiveError, InputError
 from .extract import extract_file
 from .home import ENV_VAR
-from .ingest import Outcome, find_inputs
+from .ingest import SYNC_EVERY, Outcome, find_inputs
 from .records import Record
 from .service import Archive
 
@@ -70,10 +72,15 @@ def cli(ctx: click.Context, home: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--json-lines", "as_lines", is_flag=True,
+              help="One JSON object per file as soon as it is stored, then the summary (JSON Lines).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
+@click.option("--index-every", type=click.IntRange(min=1), default=SYNC_EVERY, show_default=True,
+              help="Bring the search index up to date after this many stored files (and at the end).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: float) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: bool, wait: float,
+           index_every: int) -> None:
     """Store and index article pages (files or folders, recursively).
 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
@@ -81,21 +88,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: floa
     """
     archive = _archive(ctx)
     files = list(find_inputs(paths))
-    show_bar = sys.stderr.isatty() and not as_json
+    show_bar = sys.stderr.isatty() and not as_json and not as_lines
     bar_ctx = click.progressbar(length=len(files), label="ingesting", file=sys.stderr) if show_bar else None
 
     def report(outcome: Outcome) -> None:
         if outcome.status == "failed":
             click.echo(f"error: {outcome.path}: {outcome.reason}", err=True)
+        if as_lines:
+            _emit_json({"path": outcome.path, "status": outcome.status, "id": outcome.article_id,
+                        "reason": outcome.reason})
         if bar_ctx is not None:
             bar_ctx.update(1)
 
     if bar_ctx is not None:
         with bar_ctx:
-            summary = archive.ingest(files, progress=report, wait=wait)
+            summary = archive.ingest(files, progress=report, wait=wait, sync_every=index_every)
     else:
-        summary = archive.ingest(files, progress=report, wait=wait)
-    if as_json:
+        summary = archive.ingest(files, progress=report, wait=wait, sync_every=index_every)
+    if as_lines:
+        _emit_json({"summary": summary.to_dict()})
+    elif as_json:
         _emit_json(summary.to_dict())
     else:
         nothing = " (nothing new)" if summary.new == 0 and summary.updated == 0 else ""
@@ -243,10 +255,14 @@ def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
 @click.argument("article_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the record as one JSON object.")
 @click.option("--raw", is_flag=True, help="Write the original bytes, exactly as captured.")
+@click.option("--versions", is_flag=True, help="List the article's versions instead.")
 @click.pass_context
-def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool) -> None:
-    """Show one stored article, clean (or its original with --raw)."""
+def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool, versions: bool) -> None:
+    """Show one stored article, clean (or its original with --raw, its versions with --versions)."""
     archive = _archive(ctx, create=False)
+    if versions:
+        print_versions(archive.versions(article_id), as_json)
+        return
     if raw:
         sys.stdout.buffer.write(archive.original(article_id))
         sys.stdout.buffer.flush()
@@ -292,6 +308,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
         if data[key]:
             click.echo(f"{label}: " + ", ".join(f"{d['value']} ({d['count']})" for d in data[key]))
+
+
+for _command in LIFECYCLE_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -122,10 +122,12 @@ class Ingester:
             current = self.store.article_for_sha(sha)
             if current:
                 return Outcome(path, "unchanged", current)
-        same_bytes = self.store.article_for_sha(sha)
-        if same_bytes:
-            self.store.note_source(abspath, sha, same_bytes, now_utc().isoformat())
-            return Outcome(path, "unchanged", same_bytes)
+        # Bytes stored before, as the current or an older version of some article: nothing
+        # new was captured, and an older capture never takes the place of a newer one.
+        known = self.store.version_owner(sha)
+        if known:
+            self.store.note_source(abspath, sha, known[0], now_utc().isoformat())
+            return Outcome(path, "unchanged", known[0])
         try:
             record = extract_bytes(data, path)
         except InputError as exc:
@@ -144,8 +146,13 @@ def ingest(
     *,
     progress: Callable[[Outcome], None] | None = None,
     wait: float = 0.0,
+    sync_every: int = SYNC_EVERY,
 ) -> IngestSummary:
-    """Ingest files and directories into ``home``; never raises for a bad file."""
+    """Ingest files and directories into ``home``; never raises for a bad file.
+
+    The index is brought up to date every ``sync_every`` stored files and at the end, so a
+    long ingest becomes searchable as it goes.
+    """
     summary = IngestSummary()
     with WriteLock(home.lock_path, wait=wait):
         ingester = Ingester(home)
@@ -158,7 +165,7 @@ def ingest(
                     progress(outcome)
                 if outcome.status in {"new", "updated"}:
                     since_sync += 1
-                    if since_sync >= SYNC_EVERY:
+                    if since_sync >= sync_every:
                         summary.indexed += ingester.sync_index()
                         since_sync = 0
             summary.indexed += ingester.sync_index()

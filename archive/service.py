@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from index.indexer import rebuild
 from index.location import IndexLocation
-from index.search import ArchiveSearcher, SearchRequest, SearchResult
+from index.search import ArchiveSearcher, SearchRequest, SearchResult, matching_ids
 
+from . import export as exporting
+from . import integrity
+from .forget import ForgetResult, forget
 from .home import Home
-from .ingest import IngestSummary, Outcome, ingest
+from .ingest import SYNC_EVERY, IngestSummary, Outcome, ingest
 from .lock import WriteLock
 from .originals import OriginalStore
 from .records import Record
+from .reextract import ReextractOutcome, ReextractSummary, reextract
 from .store import RecordStore
+from .versions import VersionDiff, VersionInfo, diff_versions, list_versions
 
 
 class Archive:
@@ -48,8 +53,9 @@ class Archive:
         *,
         progress: Callable[[Outcome], None] | None = None,
         wait: float = 0.0,
+        sync_every: int = SYNC_EVERY,
     ) -> IngestSummary:
-        return ingest(self.home, paths, progress=progress, wait=wait)
+        return ingest(self.home, paths, progress=progress, wait=wait, sync_every=sync_every)
 
     def search(self, request: SearchRequest) -> SearchResult:
         if self._searcher is None:
@@ -98,3 +104,48 @@ class Archive:
             "top_authors": [{"value": v, "count": n} for v, n in authors],
             "top_sites": [{"value": v, "count": n} for v, n in sites],
         }
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def versions(self, article_id: str) -> list[VersionInfo]:
+        with self._store() as store:
+            return list_versions(store, article_id)
+
+    def diff(self, article_id: str, old: int | None = None, new: int | None = None) -> VersionDiff:
+        with self._store() as store:
+            return diff_versions(store, article_id, old, new)
+
+    def reextract(
+        self,
+        ids: Iterable[str] = (),
+        *,
+        everything: bool = False,
+        force: bool = False,
+        wait: float = 0.0,
+        on_start: Callable[[int], None] | None = None,
+        progress: Callable[[ReextractOutcome], None] | None = None,
+    ) -> ReextractSummary:
+        return reextract(self.home, ids=ids, everything=everything, force=force, wait=wait,
+                         on_start=on_start, progress=progress)
+
+    def forget(self, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
+        return forget(self.home, article_id, purge=purge, wait=wait)
+
+    def check(
+        self, *, repair: bool = False, wait: float = 0.0, progress: Callable[[], None] | None = None
+    ) -> integrity.CheckReport:
+        run = integrity.repair if repair else integrity.check
+        return run(self.home, wait=wait, progress=progress)
+
+    def check_size(self) -> int:
+        return integrity.total_work(self.home)
+
+    def export(self, out: TextIO, fmt: str, request: SearchRequest | None = None) -> int:
+        """Write every record (or every match of ``request``) to ``out``; returns how many."""
+        ids = None
+        if request is not None:
+            if self._searcher is None:
+                self._searcher = ArchiveSearcher(self.location)
+            ids = matching_ids(self._searcher, request)
+        with self._store() as store:
+            return exporting.write(exporting.records_for(store, ids), out, fmt)

@@ -63,6 +63,15 @@ CREATE TABLE IF NOT EXISTS sources (
     article_id TEXT NOT NULL,
     seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS held (
+    article_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    cleaner_version TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    record TEXT,                    -- the held-back extraction as JSON, NULL when it failed
+    held_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
 CREATE TABLE IF NOT EXISTS index_queue (
     article_id TEXT PRIMARY KEY,
     op TEXT NOT NULL CHECK (op IN ('index', 'delete')),
@@ -110,6 +119,7 @@ class RecordStore:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)
+                self._migrate()
                 self.db.execute(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
@@ -118,6 +128,11 @@ class RecordStore:
             self.db.execute("PRAGMA busy_timeout=30000")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable archive database: {exc}") from exc
+
+    def _migrate(self) -> None:
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(versions)")}
+        if "reextracted_at" not in columns:
+            self.db.execute("ALTER TABLE versions ADD COLUMN reextracted_at TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -280,3 +295,196 @@ class RecordStore:
             self.db.executemany(
                 "DELETE FROM index_queue WHERE article_id = ? AND op = ?", items
             )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def version_owner(self, sha256: str) -> tuple[str, int] | None:
+        """The article and version a capture with these bytes was stored as, if any."""
+        row = self.db.execute(
+            "SELECT article_id, version FROM versions WHERE sha256 = ? ORDER BY version DESC LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def current_version(self, article_id: str) -> int:
+        row = self.db.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return int(row[0])
+
+    def version_rows(self, article_id: str) -> list[sqlite3.Row]:
+        """Every stored version of an article, oldest first: version, sha256, ingested_at,
+        reextracted_at and the record as JSON."""
+        return self.db.execute(
+            "SELECT version, sha256, ingested_at, reextracted_at, record FROM versions "
+            "WHERE article_id = ? ORDER BY version",
+            (article_id,),
+        ).fetchall()
+
+    @staticmethod
+    def _selection(stale_for: str | None, skip_held: bool) -> tuple[str, tuple[str, ...]]:
+        if stale_for is None:
+            return "", ()
+        if not skip_held:
+            return " AND cleaner_version != ?", (stale_for,)
+        return (
+            " AND cleaner_version != ? AND id NOT IN (SELECT article_id FROM held WHERE cleaner_version = ?)",
+            (stale_for, stale_for),
+        )
+
+    def ids_after(
+        self, last: str, limit: int, *, stale_for: str | None = None, skip_held: bool = True
+    ) -> list[str]:
+        """Article ids in id order after ``last``.  With ``stale_for``, only articles extracted
+        by another cleaner version (and, with ``skip_held``, not already held back by it)."""
+        where, params = self._selection(stale_for, skip_held)
+        rows = self.db.execute(
+            f"SELECT id FROM articles WHERE id > ?{where} ORDER BY id LIMIT ?", (last, *params, limit)
+        )
+        return [r[0] for r in rows]
+
+    def count_after(self, last: str, *, stale_for: str | None = None, skip_held: bool = True) -> int:
+        where, params = self._selection(stale_for, skip_held)
+        row = self.db.execute(f"SELECT COUNT(*) FROM articles WHERE id > ?{where}", (last, *params)).fetchone()
+        return int(row[0])
+
+    def cleaner_versions(self) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT cleaner_version, COUNT(*) FROM articles GROUP BY cleaner_version ORDER BY 1"
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def apply_extraction(
+        self,
+        article_id: str,
+        versions: list[tuple[int, Record]],
+        held: list[tuple[int, str, str, Record | None]],
+        *,
+        at: str,
+        reindex: bool,
+    ) -> None:
+        """Replace re-extracted versions of one article (and its current record when its
+        version is among them), note held-back ones, and queue the index, in one transaction.
+
+        ``held`` items are (version, cleaner_version, reason, record or None).
+        """
+        with self.db:
+            row = self.db.execute(
+                "SELECT version FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no article with id {article_id!r}")
+            current = row[0]
+            for version, record in versions:
+                self.db.execute(
+                    "UPDATE versions SET record = ?, reextracted_at = ? "
+                    "WHERE article_id = ? AND version = ?",
+                    (record.to_json(), at, article_id, version),
+                )
+                self.db.execute(
+                    "DELETE FROM held WHERE article_id = ? AND version = ?", (article_id, version)
+                )
+                if version == current:
+                    values = record.to_dict()
+                    for key in ("authors", "tags", "provenance"):
+                        values[key] = json.dumps(values[key], ensure_ascii=False)
+                    sets = ", ".join(f"{c} = ?" for c in _COLUMNS if c != "id")
+                    self.db.execute(
+                        f"UPDATE articles SET {sets} WHERE id = ?",
+                        [values[c] for c in _COLUMNS if c != "id"] + [article_id],
+                    )
+            for version, cleaner, reason, record in held:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO held(article_id, version, cleaner_version, reason, "
+                    "record, held_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, version, cleaner, reason,
+                     record.to_json() if record is not None else None, at),
+                )
+            if reindex:
+                self._queue(article_id, "index")
+
+    def is_held(self, article_id: str, cleaner_version: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM held WHERE article_id = ? AND cleaner_version = ? LIMIT 1",
+            (article_id, cleaner_version),
+        ).fetchone()
+        return row is not None
+
+    def held_rows(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT article_id, version, cleaner_version, reason, held_at FROM held "
+            "ORDER BY article_id, version"
+        ).fetchall()
+
+    def forget(self, article_id: str) -> list[str]:
+        """Remove an article, its versions, sources and held extractions, and queue its
+        removal from the index, in one transaction.  Returns the SHA-256 of the originals
+        it used that no other article still refers to."""
+        with self.db:
+            if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+                raise NotFoundError(f"no article with id {article_id!r}")
+            shas = {
+                r[0]
+                for r in self.db.execute(
+                    "SELECT sha256 FROM versions WHERE article_id = ? "
+                    "UNION SELECT sha256 FROM articles WHERE id = ?",
+                    (article_id, article_id),
+                )
+            }
+            for table, column in (("articles", "id"), ("versions", "article_id"),
+                                  ("sources", "article_id"), ("held", "article_id")):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
+            self._queue(article_id, "delete")
+            orphans = [
+                sha for sha in sorted(shas)
+                if self.db.execute(
+                    "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL "
+                    "SELECT 1 FROM articles WHERE sha256 = ? LIMIT 1",
+                    (sha, sha),
+                ).fetchone() is None
+            ]
+        return orphans
+
+    def drop_originals(self, shas: list[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM originals WHERE sha256 = ?", [(s,) for s in shas])
+
+    def original_rows(self, after: str = "", limit: int = 1000) -> list[tuple[str, int]]:
+        rows = self.db.execute(
+            "SELECT sha256, size FROM originals WHERE sha256 > ? ORDER BY sha256 LIMIT ?",
+            (after, limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def unregistered_shas(self) -> list[tuple[str, str]]:
+        """(article id, sha256) of records and versions whose original has no row."""
+        rows = self.db.execute(
+            "SELECT article_id, sha256 FROM versions WHERE sha256 NOT IN (SELECT sha256 FROM originals) "
+            "UNION SELECT id, sha256 FROM articles WHERE sha256 NOT IN (SELECT sha256 FROM originals) "
+            "ORDER BY 1"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def register_original(self, sha256: str, size: int, at: str) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO originals(sha256, size, stored_at) VALUES (?, ?, ?)", (sha256, size, at)
+            )
+
+    def paths_for_sha(self, sha256: str) -> list[str]:
+        """Files this capture was ingested from, newest first: where a lost original may still be."""
+        rows = self.db.execute("SELECT path FROM sources WHERE sha256 = ? ORDER BY seen_at DESC", (sha256,))
+        return [r[0] for r in rows]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.db:
+            if value is None:
+                self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value)
+                )

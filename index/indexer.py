@@ -1,9 +1,9 @@
 """Bringing the index up to date with the record store.
 
 The store queues every changed article in the same transaction that changes it; this
-module drains that queue: ``update_document`` on the unique id, commit, and only then
-delete the queue rows.  An interruption at any point leaves rows that are simply indexed
-again, and ``update_document`` makes that idempotent.
+module drains that queue: delete every document with the article's id and add the current one,
+commit, and only then delete the queue rows.  An interruption at any point leaves rows
+that are simply indexed again, and delete-then-add makes that idempotent.
 """
 
 from __future__ import annotations
@@ -45,12 +45,15 @@ def sync(
             records = store.get_many([aid for aid, op in items if op == "index"])
             writer = _writer(ix)
             try:
+                # Delete every document with the id, then add one: Whoosh's update_document
+                # replaces only the first, so it would never heal a duplicate.
+                with writer.searcher() as searcher:
+                    for article_id, _op in items:
+                        writer.delete_by_term("id", article_id, searcher=searcher)
                 for article_id, op in items:
                     record = records.get(article_id)
-                    if op == "delete" or record is None:
-                        writer.delete_by_term("id", article_id)
-                    else:
-                        writer.update_document(**document_for(record))
+                    if op == "index" and record is not None:
+                        writer.add_document(**document_for(record))
             except BaseException:
                 writer.cancel()
                 raise

@@ -45,26 +45,68 @@ class IndexLocation:
         return bool(folder and whoosh_index.exists_in(str(folder)))
 
     def open(self) -> Index:
-        """The index in use, created empty on first use."""
-        folder = self.current_dir()
-        if folder is None or not whoosh_index.exists_in(str(folder)):
-            folder = self.new_generation()
-            self.publish(folder)
+        """The index in use, created empty on first use.
+
+        Only a missing pointer means "first use": a pointer naming a folder that is gone is
+        re-read (a newer generation may have replaced it meanwhile), and if it stays gone
+        that is an error, never a silently empty index.
+        """
+        for _ in range(5):
+            folder = self.current_dir()
+            if folder is None:
+                folder = self._create_first()
+            if whoosh_index.exists_in(str(folder)):
+                try:
+                    return whoosh_index.open_dir(str(folder))
+                except FileNotFoundError:
+                    continue  # pruned by a newer publish between the check and the open
+                except Exception as exc:  # whoosh raises many kinds; all mean an unusable index
+                    raise StoreError(
+                        f"{folder}: cannot open the search index ({exc}); run 'archive reindex'"
+                    ) from exc
+            if self.current_dir() == folder:
+                break
+        raise StoreError(
+            f"{self.root}: the search index named by {POINTER} is missing; run 'archive reindex'"
+        )
+
+    def _create_first(self) -> Path:
+        """An empty first generation, published only if no other process published one first."""
+        folder = self.new_generation()
+        tmp = self.root / f".{POINTER}.{os.getpid()}.first"
+        tmp.write_text(folder.name, "utf-8")
         try:
-            return whoosh_index.open_dir(str(folder))
-        except Exception as exc:  # whoosh raises many kinds; all mean an unusable index here
-            raise StoreError(f"{folder}: cannot open the search index ({exc}); run 'archive reindex'") from exc
+            os.link(tmp, self.pointer)
+        except FileExistsError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return self.current_dir() or folder
+        finally:
+            tmp.unlink(missing_ok=True)
+        self._sync_root()
+        return folder
 
     def new_generation(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
-        numbers = [
-            int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()
-        ]
-        folder = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
-        folder.mkdir()
+        while True:
+            numbers = [
+                int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()
+            ]
+            folder = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue  # another process took that number
+            break
         whoosh_index.create_in(str(folder), build_schema())
         (folder / "SCHEMA_VERSION").write_text(SCHEMA_VERSION, "utf-8")
         return folder
+
+    def _sync_root(self) -> None:
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
     def publish(self, folder: Path) -> None:
         """Make ``folder`` the index in use, atomically, then drop generations older than
@@ -75,11 +117,7 @@ class IndexLocation:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, self.pointer)
-        dir_fd = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        self._sync_root()
         keep = {folder.name, previous}
         for old in self.root.glob("gen-*"):
             if old.name not in keep:

@@ -213,3 +213,19 @@ def _lead(body: str) -> str:
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return html.escape(text, quote=False)
+
+
+def matching_ids(searcher: ArchiveSearcher, request: SearchRequest) -> list[str]:
+    """The ids of every match of a request's query and filters (no paging, no ranking),
+    sorted, for exports and other whole-result consumers."""
+    _validate(request)
+    q = parse_query(request.query)
+    if q is wq.NullQuery:
+        return []
+    handle = searcher.pool.current()
+    s = handle.searcher
+    matched = set(s.reader().all_doc_ids()) if q is None else set(s.docs_for_query(q))
+    filt = _filter_query(handle, request)
+    if filt is not None and matched:
+        matched &= set(s.docs_for_query(filt))
+    return sorted(s.stored_fields(docnum)["id"] for docnum in matched)

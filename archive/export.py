@@ -1,0 +1,64 @@
+"""``archive export``: records out, as JSON Lines or CSV, streamed and complete.
+
+Without a query or filter every record is read from the store in id order, a batch at a
+time; with one, the query layer names every matching id (not a page of them) and the
+records are read from the store in that order, a batch at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from typing import TextIO
+
+from .records import Record
+from .store import RecordStore
+
+FORMATS = ("jsonl", "csv")
+COLUMNS = tuple(f.name for f in fields(Record))
+BATCH = 500
+
+
+def records_for(store: RecordStore, ids: Iterable[str] | None) -> Iterator[Record]:
+    """The records of ``ids`` in that order (ids no longer stored are skipped), or all."""
+    if ids is None:
+        yield from store.iter_records(BATCH)
+        return
+    chunk: list[str] = []
+    for article_id in ids:
+        chunk.append(article_id)
+        if len(chunk) >= BATCH:
+            found = store.get_many(chunk)
+            yield from (found[i] for i in chunk if i in found)
+            chunk = []
+    found = store.get_many(chunk)
+    yield from (found[i] for i in chunk if i in found)
+
+
+def _csv_value(record: Record, column: str) -> object:
+    value = getattr(record, column)
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+def write(records: Iterable[Record], out: TextIO, fmt: str) -> int:
+    """Write records to ``out`` in ``fmt``; returns how many."""
+    count = 0
+    if fmt == "jsonl":
+        for record in records:
+            out.write(record.to_json() + "\n")
+            count += 1
+        return count
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for record in records:
+            writer.writerow([_csv_value(record, c) for c in COLUMNS])
+            count += 1
+        return count
+    raise ValueError(fmt)

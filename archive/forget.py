@@ -1,0 +1,52 @@
+"""``archive forget``: an article leaves the records and the index; its originals stay
+unless purged, and a purge never removes bytes another article or version still uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.indexer import sync
+from index.location import IndexLocation
+
+from .home import Home
+from .lock import WriteLock
+from .originals import OriginalStore
+from .store import RecordStore
+
+
+@dataclass(slots=True)
+class ForgetResult:
+    article_id: str
+    title: str
+    versions: int
+    purged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.article_id, "title": self.title, "versions": self.versions,
+                "purged_originals": self.purged, "kept_originals": self.kept}
+
+
+def forget(home: Home, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
+    """Remove one article (id or unambiguous prefix) from the records and the index.
+
+    The records, versions and the index "delete" row go in one transaction; the index is
+    then brought up to date.  With ``purge``, originals no other record uses are deleted
+    after that commit (a crash in between leaves only an unused file behind).
+    """
+    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
+        record = store.find(article_id)
+        versions = len(store.version_rows(record.id))
+        unused = store.forget(record.id)
+        result = ForgetResult(record.id, record.title, versions)
+        sync(store, IndexLocation(home.index_root))
+        if purge and unused:
+            store.drop_originals(unused)
+            originals = OriginalStore(home.originals_dir)
+            for sha in unused:
+                originals.delete(sha)
+            result.purged = unused
+        else:
+            result.kept = unused
+    return result

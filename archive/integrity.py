@@ -1,0 +1,228 @@
+"""``archive check``: is everything stored still whole, and does the index match the records?
+
+    originals: every one a record or version names has a row, a file, and the right SHA-256
+    index: every record indexed exactly once and up to date, no document without a record,
+           no change still waiting in the queue
+    records: which cleaner version made each (stale ones and held-back re-extractions are
+             reported as notes, not problems: ``archive reextract`` deals with them)
+
+``repair`` fixes what can be fixed from what the archive holds: it re-queues and drains
+index changes (or rebuilds an index that cannot be opened), and restores a missing or
+damaged original from the file it was ingested from when that file still has the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.indexer import rebuild, sync
+from index.inventory import index_schema, stored_documents, stored_form
+from index.location import IndexLocation
+
+from . import extract as extraction
+from .errors import StoreError
+from .home import Home
+from .lock import WriteLock
+from .originals import OriginalStore
+from .store import RecordStore
+
+# problem kinds
+ORIGINAL_MISSING = "original-missing"
+ORIGINAL_DAMAGED = "original-damaged"
+ORIGINAL_UNREGISTERED = "original-unregistered"
+INDEX_UNUSABLE = "index-unusable"
+NOT_INDEXED = "not-indexed"
+INDEXED_TWICE = "indexed-twice"
+INDEX_STALE = "index-stale"
+INDEX_ORPHAN = "index-orphan"
+PENDING = "pending"
+
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str
+    detail: str
+    article_id: str | None = None
+    sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.article_id, "sha256": self.sha256, "detail": self.detail}
+
+
+@dataclass(slots=True)
+class CheckReport:
+    records: int = 0
+    originals: int = 0
+    indexed: int = 0
+    pending: int = 0
+    cleaner_version: str = ""
+    cleaner_versions: dict[str, int] = field(default_factory=dict)
+    stale: int = 0
+    held: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(p.kind for p in self.problems).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "records": self.records,
+            "originals": self.originals,
+            "indexed": self.indexed,
+            "pending": self.pending,
+            "cleaner": {"current": self.cleaner_version, "records_by_version": self.cleaner_versions,
+                        "stale": self.stale},
+            "held": self.held,
+            "problem_counts": self.counts(),
+            "problems": [p.to_dict() for p in self.problems],
+            "repaired": self.repaired,
+        }
+
+
+def _check_originals(
+    store: RecordStore, originals: OriginalStore, report: CheckReport, tick: Callable[[], None]
+) -> None:
+    for article_id, sha in store.unregistered_shas():
+        report.problems.append(Problem(ORIGINAL_UNREGISTERED, "record names an original the store has no row for",
+                                       article_id, sha))
+    last = ""
+    while rows := store.original_rows(last, BATCH):
+        for sha, _size in rows:
+            if not originals.has(sha):
+                report.problems.append(Problem(ORIGINAL_MISSING, f"original {sha} is missing", sha256=sha))
+            else:
+                reason = originals.verify(sha)
+                if reason:
+                    report.problems.append(Problem(ORIGINAL_DAMAGED, reason, sha256=sha))
+            report.originals += 1
+            tick()
+        last = rows[-1][0]
+
+
+def _check_index(store: RecordStore, location: IndexLocation, report: CheckReport, tick: Callable[[], None]) -> None:
+    try:
+        schema = index_schema(location)
+    except StoreError as exc:
+        report.problems.append(Problem(INDEX_UNUSABLE, str(exc)))
+        return
+    seen: Counter[str] = Counter()
+    batch: list[dict[str, Any]] = []
+
+    def compare(docs: list[dict[str, Any]]) -> None:
+        records = store.get_many([d["id"] for d in docs])
+        for doc in docs:
+            record = records.get(doc["id"])
+            if record is None:
+                report.problems.append(Problem(INDEX_ORPHAN, "index document without a record", doc["id"]))
+            elif stored_form(record, schema) != doc:
+                report.problems.append(Problem(INDEX_STALE, "index document differs from the record", doc["id"]))
+
+    for doc in stored_documents(location):
+        report.indexed += 1
+        seen[doc["id"]] += 1
+        if seen[doc["id"]] == 2:
+            report.problems.append(Problem(INDEXED_TWICE, "record indexed more than once", doc["id"]))
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            compare(batch)
+            batch = []
+    compare(batch)
+    last = ""
+    while ids := store.ids_after(last, BATCH * 4):
+        for article_id in ids:
+            if article_id not in seen:
+                report.problems.append(Problem(NOT_INDEXED, "record missing from the index", article_id))
+            tick()
+        last = ids[-1]
+    for article_id, op in store.pending(10**9):
+        report.problems.append(Problem(PENDING, f"queued index change ({op}) not yet applied", article_id))
+    report.pending = store.count("index_queue")
+
+
+def check(home: Home, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
+    """Inspect a home under its write lock, so no writer changes it halfway through."""
+    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
+        return _check(home, store, progress)
+
+
+def total_work(home: Home) -> int:
+    """How many progress ticks a check makes: one per original and one per record."""
+    with RecordStore(home.db_path) as store:
+        return store.count("originals") + store.count("articles")
+
+
+def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
+    report = CheckReport(cleaner_version=extraction.CLEANER_VERSION)
+    tick = progress or (lambda: None)
+    report.records = store.count("articles")
+    report.cleaner_versions = store.cleaner_versions()
+    report.stale = sum(n for v, n in report.cleaner_versions.items() if v != report.cleaner_version)
+    report.held = [
+        {"id": r["article_id"], "version": r["version"], "cleaner_version": r["cleaner_version"],
+         "reason": r["reason"], "held_at": r["held_at"]}
+        for r in store.held_rows()
+    ]
+    _check_originals(store, OriginalStore(home.originals_dir), report, tick)
+    _check_index(store, IndexLocation(home.index_root), report, tick)
+    return report
+
+
+def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
+    for path in store.paths_for_sha(sha):
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:
+            originals.delete(sha)
+            originals.put(data)
+            store.register_original(sha, len(data), extraction.now_utc().isoformat())
+            return path
+    return None
+
+
+def repair(home: Home, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
+    """Check, fix what the archive itself can fix, and check again; the report lists both."""
+    done: list[str] = []
+    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
+        first = _check(home, store, progress)
+        originals = OriginalStore(home.originals_dir)
+        location = IndexLocation(home.index_root)
+        for problem in first.problems:
+            if problem.kind in (ORIGINAL_MISSING, ORIGINAL_DAMAGED, ORIGINAL_UNREGISTERED) and problem.sha256:
+                source = _restore_original(store, originals, problem.sha256)
+                if source:
+                    done.append(f"restored original {problem.sha256} from {source}")
+        kinds = {p.kind for p in first.problems}
+        if INDEX_UNUSABLE in kinds:
+            count = rebuild(store, location=location)
+            done.append(f"rebuilt the index from {count} records")
+        else:
+            reindex = sorted({p.article_id for p in first.problems if p.article_id and p.kind in (
+                NOT_INDEXED, INDEXED_TWICE, INDEX_STALE)})
+            orphans = sorted({p.article_id for p in first.problems if p.article_id and p.kind == INDEX_ORPHAN})
+            store.queue(reindex, "index")
+            store.queue(orphans, "delete")
+            written = sync(store, location)
+            if reindex:
+                done.append(f"re-indexed {len(reindex)} records")
+            if orphans:
+                done.append(f"deleted {len(orphans)} index documents without a record")
+            if written > len(reindex) + len(orphans):
+                done.append(f"applied {written - len(reindex) - len(orphans)} queued index changes")
+        report = _check(home, store, None)
+    report.repaired = done
+    return report

@@ -1,0 +1,137 @@
+"""`archive check`: damage of every kind is found, listed, and repaired where possible."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from archive.originals import OriginalStore
+from archive.records import article_id
+from archive.store import RecordStore
+from index.location import IndexLocation
+from tests.corpus import write_corpus
+
+
+def _setup(run, tmp_path: Path, count: int = 5) -> list[str]:
+    write_corpus(tmp_path / "in", count)
+    run("ingest", str(tmp_path / "in"))
+    return sorted(json.loads(line)["id"] for line in run("export").stdout.splitlines())
+
+
+def _check(run, *args: str, expect: int) -> dict:
+    return json.loads(run("check", "--json", *args, expect=expect).stdout)
+
+
+def test_a_healthy_archive_passes(run, tmp_path: Path) -> None:
+    _setup(run, tmp_path)
+    report = _check(run, expect=0)
+    assert report["ok"] and report["problems"] == [] and report["problem_counts"] == {}
+    assert (report["records"], report["originals"], report["indexed"], report["pending"]) == (5, 5, 5, 0)
+    assert report["cleaner"]["records_by_version"] == {report["cleaner"]["current"]: 5}
+    assert "ok" in run("check").stdout
+
+
+def test_index_drift_is_found_and_repaired(run, home: Path, tmp_path: Path) -> None:
+    ids = _setup(run, tmp_path)
+    ix = IndexLocation(home / "index").open()
+    writer = ix.writer()
+    writer.delete_by_term("id", ids[0])                                 # a record not indexed
+    writer.add_document(id="0000000000000000", title="ghost", body="x")  # a document without record
+    writer.add_document(id=ids[1], title="twin", body="copy")           # indexed twice
+    writer.commit()
+    ix.close()
+    db = sqlite3.connect(home / "archive.db")
+    with db:  # a record changed behind the index's back
+        db.execute("UPDATE articles SET title = 'Changed title' WHERE id = ?", (ids[2],))
+    db.close()
+
+    report = _check(run, expect=1)
+    kinds = {(p["kind"], p["id"]) for p in report["problems"]}
+    assert ("not-indexed", ids[0]) in kinds
+    assert ("index-orphan", "0000000000000000") in kinds
+    assert ("indexed-twice", ids[1]) in kinds
+    assert ("index-stale", ids[2]) in kinds
+    assert not report["ok"]
+    assert "problem: not-indexed: " + ids[0] in run("check", expect=1).stderr
+
+    repaired = _check(run, "--repair", expect=0)
+    assert repaired["ok"] and repaired["indexed"] == 5 and repaired["repaired"]
+    assert json.loads(run("search", "title:changed", "--json").stdout)["total"] == 1
+    assert json.loads(run("search", "ghost", "--json").stdout)["total"] == 0
+
+
+def test_damaged_and_missing_originals(run, home: Path, tmp_path: Path) -> None:
+    ids = _setup(run, tmp_path)
+    with RecordStore(home / "archive.db") as store:
+        shas = [store.get(i).sha256 for i in ids[:3]]
+        sources = [store.get(i).source_path for i in ids[:3]]
+    originals = OriginalStore(home / "originals")
+    originals.path_for(shas[0]).unlink()                                      # lost
+    originals.path_for(shas[1]).write_bytes(gzip.compress(b"not the page"))   # damaged
+    originals.path_for(shas[2]).write_bytes(b"\x1f\x8b garbage")             # unreadable
+    Path(sources[2]).unlink()  # and its source file is gone too: nothing to restore from
+
+    report = _check(run, expect=1)
+    assert report["problem_counts"] == {"original-damaged": 2, "original-missing": 1}
+    repaired = _check(run, "--repair", expect=1)
+    assert any(shas[0] in line for line in repaired["repaired"])
+    assert any(shas[1] in line for line in repaired["repaired"])
+    assert [p["sha256"] for p in repaired["problems"]] == [shas[2]]
+    assert originals.verify(shas[0]) is None and originals.verify(shas[1]) is None
+
+
+def test_pending_changes_and_an_unusable_index(run, home: Path, tmp_path: Path) -> None:
+    ids = _setup(run, tmp_path)
+    with RecordStore(home / "archive.db") as store:
+        store.queue([ids[0]], "index")  # as left by an ingest killed before its index commit
+    assert _check(run, expect=1)["problem_counts"] == {"pending": 1}
+    assert _check(run, "--repair", expect=0)["pending"] == 0
+
+    location = IndexLocation(home / "index")
+    shutil.rmtree(location.current_dir())
+    report = _check(run, expect=1)
+    assert report["problem_counts"] == {"index-unusable": 1}
+    assert "reindex" in report["problems"][0]["detail"]
+    # Searching says so instead of answering from an empty index.
+    assert "reindex" in run("search", "report", expect=1).stderr
+    repaired = _check(run, "--repair", expect=0)
+    assert repaired["indexed"] == 5
+    assert whoosh_index.exists_in(str(location.current_dir()))
+
+
+def test_forget_removes_record_and_index_document(run, home: Path, tmp_path: Path) -> None:
+    ids = _setup(run, tmp_path)
+    with RecordStore(home / "archive.db") as store:
+        sha = store.get(ids[0]).sha256
+    out = json.loads(run("forget", ids[0][:8], "--json").stdout)
+    assert out["id"] == ids[0] and out["versions"] == 1 and out["kept_originals"] == [sha]
+    assert "no article" in run("show", ids[0], expect=1).stderr
+    assert json.loads(run("search", "report", "--json").stdout)["total"] == 4
+    assert OriginalStore(home / "originals").has(sha)
+    assert _check(run, expect=0)["records"] == 4
+
+    out = json.loads(run("forget", ids[1], "--purge", "--json").stdout)
+    assert len(out["purged_originals"]) == 1
+    assert not OriginalStore(home / "originals").has(out["purged_originals"][0])
+    assert _check(run, expect=0)["originals"] == 4
+    # Forgotten is not blacklisted: ingesting the file again brings the article back.
+    assert "2 new" in run("ingest", str(tmp_path / "in")).stdout
+
+
+def test_purge_keeps_originals_other_records_use(tmp_path: Path) -> None:
+    from tests.test_store import _record
+
+    with RecordStore(tmp_path / "a.db") as store:
+        first = _record(sha="c" * 64)
+        second = _record(sha="c" * 64, id=article_id("url:example.org/b"), url="https://example.org/b")
+        store.save(first, "url:example.org/a", 10)
+        store.save(second, "url:example.org/b", 10)
+        store.save(_record(sha="d" * 64, body="Edited."), "url:example.org/a", 10)
+        store.done(store.pending())
+        assert store.forget(first.id) == ["d" * 64]  # "c" is still used by the other article
+        assert store.pending() == [(first.id, "delete")]
