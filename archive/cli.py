@@ -72,8 +72,12 @@ def cli(ctx: click.Context, home: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes extracting pages (default: one per core).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: float) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: float, jobs: int | None
+) -> None:
     """Store and index article pages (files or folders, recursively).
 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
@@ -92,9 +96,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: floa
 
     if bar_ctx is not None:
         with bar_ctx:
-            summary = archive.ingest(files, progress=report, wait=wait)
+            summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs)
     else:
-        summary = archive.ingest(files, progress=report, wait=wait)
+        summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs)
     if as_json:
         _emit_json(summary.to_dict())
     else:

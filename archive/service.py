@@ -18,6 +18,7 @@ from .home import Home
 from .ingest import IngestSummary, Outcome, ingest
 from .lock import WriteLock
 from .originals import OriginalStore
+from .parallel import SMALL_BATCH, default_jobs
 from .records import Record
 from .store import RecordStore
 
@@ -48,8 +49,13 @@ class Archive:
         *,
         progress: Callable[[Outcome], None] | None = None,
         wait: float = 0.0,
+        jobs: int | None = 1,
     ) -> IngestSummary:
-        return ingest(self.home, paths, progress=progress, wait=wait)
+        """``jobs`` extraction processes; None means one per core (small batches use one)."""
+        files = list(paths)
+        if jobs is None:
+            jobs = default_jobs() if len(files) >= SMALL_BATCH else 1
+        return ingest(self.home, files, progress=progress, wait=wait, jobs=jobs)
 
     def search(self, request: SearchRequest) -> SearchResult:
         if self._searcher is None:

@@ -16,11 +16,12 @@ from whoosh.writing import IndexWriter
 from archive.store import RecordStore
 
 from .location import IndexLocation
+from .merging import tiered
 from .schema import document_for
 
 Progress = Callable[[int], None]
 
-WRITER_LIMITMB = 256
+WRITER_LIMITMB = 512
 
 
 def _writer(ix: Index) -> IndexWriter:
@@ -33,8 +34,15 @@ def sync(
     *,
     batch: int = 2000,
     progress: Progress | None = None,
+    merge: bool = True,
 ) -> int:
-    """Index every queued change; return how many documents were written or deleted."""
+    """Index every queued change; return how many documents were written or deleted.
+
+    Each batch commits a new segment.  With ``merge`` the tiered policy (index.merging)
+    folds segments of the same size together at commit, so the index stays close to a
+    fresh build without a stop-the-world optimize; a long ingest passes ``merge=False``
+    for all but its last sync.
+    """
     ix = location.open()
     done = 0
     try:
@@ -54,7 +62,10 @@ def sync(
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            if merge:
+                writer.commit(mergetype=tiered)
+            else:
+                writer.commit(merge=False)
             store.done(items)
             done += len(items)
             if progress:
@@ -64,7 +75,9 @@ def sync(
     return done
 
 
-def rebuild(store: RecordStore, *, location: IndexLocation, progress: Progress | None = None) -> int:
+def rebuild(
+    store: RecordStore, *, location: IndexLocation, progress: Progress | None = None
+) -> int:
     """Index every record into a fresh generation and swap it in atomically."""
     folder = location.new_generation()
     from whoosh import index as whoosh_index
