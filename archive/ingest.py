@@ -141,14 +141,16 @@ class Ingester:
             return Outcome(path, "unchanged", same_bytes)
         return data
 
-    def keep(self, path: str, data: bytes, record: Record) -> Outcome:
-        """Store an extracted page: its original first, then record and queue row together."""
+    def keep(self, path: str, data: bytes, record: Record, *, kept: bool = False) -> Outcome:
+        """Store an extracted page: its original first (unless ``kept`` already), then
+        record and queue row together."""
         sha = hashlib.sha256(data).hexdigest()
         same_bytes = self.store.article_for_sha(sha)
         if same_bytes:  # a copy earlier in the same batch, extracted alongside this one
             self.store.note_source(os.path.abspath(path), sha, same_bytes, now_utc().isoformat())
             return Outcome(path, "unchanged", same_bytes)
-        self.originals.put(data)
+        if not kept:
+            self.originals.put(data)
         saved = self.store.save(record, identity_of(record.url, path), len(data))
         return Outcome(path, saved.status, saved.article_id)
 
@@ -171,12 +173,12 @@ def _outcomes(ingester: Ingester, files: Iterable[str], jobs: int | None) -> Ite
     # Files that need no extraction (unchanged, unreadable) are reported as they are met;
     # extracted ones when their extraction comes back, in the order they were sent.
     done: list[Outcome] = []
-    for item in extract_all(to_extract(), jobs=jobs):
+    for item in extract_all(to_extract(), jobs=jobs, originals=ingester.originals.root):
         yield from _drain(done)
         if item.record is None:
             yield Outcome(item.path, "failed", reason=item.reason)
         else:
-            yield ingester.keep(item.path, item.data, item.record)
+            yield ingester.keep(item.path, item.data, item.record, kept=True)
     yield from _drain(done)
 
 

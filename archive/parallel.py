@@ -17,10 +17,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import InputError
 from .extract import extract_bytes
+from .originals import OriginalStore
 from .records import Record
 
 T = TypeVar("T")
@@ -47,15 +49,25 @@ class Extracted(Generic[T]):
     reason: str | None
 
 
-def _extract_chunk(items: list[tuple[bytes, str]]) -> list[tuple[Record | None, str | None]]:
+def _extract_chunk(
+    items: list[tuple[bytes, str]], originals: str | None = None
+) -> list[tuple[Record | None, str | None]]:
+    """Extract each page; with ``originals``, also keep the original of each good page
+    (compressing and syncing it here, in parallel, before the caller stores its record)."""
     out: list[tuple[Record | None, str | None]] = []
+    store = OriginalStore(Path(originals)) if originals else None
     for data, path in items:
         try:
-            out.append((extract_bytes(data, path), None))
+            record = extract_bytes(data, path)
+            if store is not None:
+                store.put(data)
+            out.append((record, None))
         except InputError as exc:
             out.append((None, exc.reason))
         except RecursionError:
             out.append((None, "the page nests its markup too deeply to read"))
+        except OSError as exc:
+            out.append((None, f"cannot store the original: {exc.strerror or exc}"))
     return out
 
 
@@ -74,16 +86,22 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def extract_all(
-    items: Iterable[tuple[T, bytes, str]], *, jobs: int | None = None
+    items: Iterable[tuple[T, bytes, str]],
+    *,
+    jobs: int | None = None,
+    originals: Path | None = None,
 ) -> Iterator[Extracted[T]]:
     """Extract ``(tag, bytes, path)`` items on ``jobs`` processes, yielding results in order.
 
-    With one job (or a single page) no process is started; the work is done in-line.
+    With ``originals`` (a folder of an OriginalStore) the workers also store the original
+    of every page that extracted well: syncing a file costs milliseconds of waiting, which
+    the workers overlap.  With one job no process is started; the work is done in-line.
     """
+    where = str(originals) if originals else None
     jobs = jobs or default_jobs()
     if jobs <= 1:
         for tag, data, path in items:
-            (record, reason), = _extract_chunk([(data, path)])
+            (record, reason), = _extract_chunk([(data, path)], where)
             yield Extracted(tag, data, path, record, reason)
         return
     window = jobs * 4
@@ -94,7 +112,8 @@ def extract_all(
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for chunk in _chunks(items, CHUNK):
-            pending.append((chunk, pool.submit(_extract_chunk, [(d, p) for _, d, p in chunk])))
+            pages = [(d, p) for _, d, p in chunk]
+            pending.append((chunk, pool.submit(_extract_chunk, pages, where)))
             while len(pending) >= window:
                 yield from _collect(*pending.popleft())
         while pending:

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from index.indexer import rebuild
 from index.location import IndexLocation
-from index.search import ArchiveSearcher, SearchRequest, SearchResult
+from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
 
 from .home import Home
-from .ingest import IngestSummary, Outcome, ingest
 from .lock import WriteLock
 from .originals import OriginalStore
-from .parallel import SMALL_BATCH, default_jobs
 from .records import Record
 from .store import RecordStore
+
+if TYPE_CHECKING:  # ingesting pulls in the HTML parser, which a search does not need
+    from .ingest import IngestSummary, Outcome
 
 
 class Archive:
@@ -52,6 +53,9 @@ class Archive:
         jobs: int | None = 1,
     ) -> IngestSummary:
         """``jobs`` extraction processes; None means one per core (small batches use one)."""
+        from .ingest import ingest
+        from .parallel import SMALL_BATCH, default_jobs
+
         files = list(paths)
         if jobs is None:
             jobs = default_jobs() if len(files) >= SMALL_BATCH else 1
@@ -61,6 +65,13 @@ class Archive:
         if self._searcher is None:
             self._searcher = ArchiveSearcher(self.location)
         return self._searcher.search(request)
+
+    def similar(self, article_id: str, *, limit: int = 10) -> tuple[Record, list[Hit]]:
+        """The stored article and the indexed articles most like it."""
+        record = self.get(article_id)
+        if self._searcher is None:
+            self._searcher = ArchiveSearcher(self.location)
+        return record, self._searcher.similar(record.id, limit=limit)
 
     def get(self, article_id: str) -> Record:
         with self._store() as store:

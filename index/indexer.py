@@ -8,13 +8,16 @@ again, and ``update_document`` makes that idempotent.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
 from archive.store import RecordStore
 
+from . import columns
 from .location import IndexLocation
 from .merging import tiered
 from .schema import document_for
@@ -22,9 +25,24 @@ from .schema import document_for
 Progress = Callable[[int], None]
 
 WRITER_LIMITMB = 512
+PARALLEL_BATCH = 1000  # documents from which a commit is written on every core
 
 
-def _writer(ix: Index) -> IndexWriter:
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _writer(ix: Index, docs: int = 0) -> IndexWriter:
+    """A writer for ``docs`` documents: big batches are analysed on every core, each
+    process writing its own segment (the merge policy folds them in later)."""
+    procs = _cores() if docs >= PARALLEL_BATCH else 1
+    if procs > 1:
+        return ix.writer(
+            limitmb=WRITER_LIMITMB, procs=procs, multisegment=True, start_method="forkserver"
+        )
     return ix.writer(limitmb=WRITER_LIMITMB)
 
 
@@ -51,7 +69,7 @@ def sync(
             if not items:
                 break
             records = store.get_many([aid for aid, op in items if op == "index"])
-            writer = _writer(ix)
+            writer = _writer(ix, len(records))
             try:
                 for article_id, op in items:
                     record = records.get(article_id)
@@ -70,9 +88,20 @@ def sync(
             done += len(items)
             if progress:
                 progress(len(items))
+        if done:
+            warm(ix, location.current_dir())
     finally:
         ix.close()
     return done
+
+
+def warm(ix: Index, folder: Path | None) -> None:
+    """Compute the facet arrays of new segments now, so the next search opens fast."""
+    if folder is None:
+        return
+    with ix.reader() as reader:
+        columns.load(folder, reader)
+        columns.prune(folder, reader)
 
 
 def rebuild(
@@ -84,8 +113,11 @@ def rebuild(
 
     ix = whoosh_index.open_dir(str(folder))
     count = 0
+    parallel = store.count("articles") >= PARALLEL_BATCH and _cores() > 1
     try:
-        writer = _writer(ix)
+        # Several processes each build a segment; merging them afterwards would cost
+        # as much again, and queries on a handful of segments are as fast as on one.
+        writer = _writer(ix, PARALLEL_BATCH if parallel else 0)
         try:
             for record in store.iter_records():
                 writer.add_document(**document_for(record))
@@ -95,7 +127,8 @@ def rebuild(
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=True)
+        writer.commit(optimize=not parallel)
+        warm(ix, folder)
     finally:
         ix.close()
     # Records queued before the rebuild are in the new generation already.
