@@ -34,6 +34,8 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ALIAS_RE = re.compile(r"\b(" + "|".join(FIELD_ALIASES) + r"):", re.IGNORECASE)
 
 _schema = build_schema()
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+MAX_PHRASE_WORDS = 16
 
 
 def date_bounds(text: str) -> tuple[int, int]:
@@ -111,12 +113,17 @@ def _check(q: Query) -> None:
             raise QueryError(f"'{node.fieldname}:*' matches everything; drop it or add a term")
         if isinstance(node, (wq.Wildcard, wq.Prefix)):
             text = str(node.text)
-            prefix = re.split(r"[*?]", text, maxsplit=1)[0] if isinstance(node, wq.Wildcard) else text
+            prefix = text
+            if isinstance(node, wq.Wildcard):
+                prefix = re.split(r"[*?]", text, maxsplit=1)[0]
             if len(prefix) < MIN_WILDCARD_PREFIX:
                 raise QueryError(
                     f"wildcard {text!r} is too broad: put at least {MIN_WILDCARD_PREFIX} letters "
                     "before the first * or ?"
                 )
+        if isinstance(node, wq.Phrase) and len(node.words) > MAX_PHRASE_WORDS:
+            raise QueryError(f"phrase too long ({len(node.words)} words; the limit is "
+                             f"{MAX_PHRASE_WORDS})")
         if isinstance(node, wq.TermRange) and node.fieldname in SEARCH_FIELDS:
             raise QueryError(
                 f"range over {node.fieldname!r} is too broad; ranges work on published: and year:"
@@ -128,7 +135,7 @@ def parse_query(text: str) -> Query | None:
     """The Whoosh query for a user's string, or None for an empty one (match everything)."""
     if not isinstance(text, str):
         raise QueryError("the query must be text")
-    text = text.encode("utf-8", "replace").decode("utf-8").strip()
+    text = _SURROGATE_RE.sub("\ufffd", text).strip()
     if not text:
         return None
     if len(text) > MAX_QUERY_CHARS:

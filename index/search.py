@@ -7,11 +7,12 @@ presentation lives here beyond the snippet's ``<mark>`` tags.
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from whoosh import highlight
+from whoosh import collectors, highlight
 from whoosh.query import Query
 
 from archive.errors import NotFoundError, QueryError
@@ -188,7 +189,7 @@ class ArchiveSearcher:
         scores: dict[int, float] = {}
         if sort == "relevance" and q is not None:
             allow = None if filt is None else set(matched.tolist())
-            top = s.search(q, limit=wanted, filter=allow)
+            top = _ranked(s, q, wanted, allow, deadline)
             ranked = [hit.docnum for hit in top]
             scores = {hit.docnum: hit.score for hit in top}
         else:
@@ -212,6 +213,20 @@ class ArchiveSearcher:
         text = f"{stored.get('title', '')}\n{stored.get('title', '')}\n{stored.get('body', '')}"
         found = s.more_like(docnum, "body", text=text, top=limit, numterms=12)
         return [_hit(s, hit.docnum, hit.score, {}) for hit in found]
+
+
+def _ranked(s: Any, q: Query, wanted: int, allow: set[int] | None, deadline: Deadline) -> Any:
+    """The top ``wanted`` hits by relevance, stopped with a QueryError past the deadline."""
+    remaining = max(0.05, deadline.end - time.monotonic())
+    collector = collectors.TimeLimitCollector(
+        s.collector(limit=wanted, filter=allow), timelimit=remaining
+    )
+    try:
+        s.search_with_collector(q, collector)
+    except collectors.TimeLimit:
+        deadline.check()
+        raise QueryError("the query took too long to rank; make it more specific") from None
+    return collector.results()
 
 
 def _highlight_terms(s: Any, q: Query | None) -> dict[str, frozenset[str]]:
@@ -265,8 +280,8 @@ def _highlight(text: str, terms: frozenset[str]) -> str:
     for term in terms:
         at = low.find(term[:6])
         found = 0
-        while at >= 0 and found < 3:
-            spans.append((max(0, at - 200), at + 200))
+        while at >= 0 and found < 2:
+            spans.append((max(0, at - 150), at + 150))
             found += 1
             at = low.find(term[:6], at + 1)
     window = text
