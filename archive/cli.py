@@ -7,25 +7,28 @@ message and exit code 1.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from index.search import SORTS, SearchRequest, SearchResult
+from index.indexer import SYNC_EVERY
+from index.search import HISTOGRAMS, SORTS, Hit, SearchRequest, SearchResult
 
 from . import __version__
 from .cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
 from .cli_lifecycle import print_versions
 from .errors import ArchiveError, InputError
-from .extract import extract_file
 from .home import ENV_VAR
-from .ingest import SYNC_EVERY, Outcome, find_inputs
 from .records import Record
 from .service import Archive
+
+if TYPE_CHECKING:
+    from .ingest import Outcome
 
 
 class _Group(click.Group):
@@ -78,14 +81,18 @@ def cli(ctx: click.Context, home: str | None) -> None:
               help="Seconds to wait for another writer to finish.")
 @click.option("--index-every", type=click.IntRange(min=1), default=SYNC_EVERY, show_default=True,
               help="Bring the search index up to date after this many stored files (and at the end).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes extracting pages (default: one per core).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: bool, wait: float,
-           index_every: int) -> None:
+           index_every: int, jobs: int | None) -> None:
     """Store and index article pages (files or folders, recursively).
 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
     be stored gets a one-line error on stderr; the rest go on. Exit code 1 if any failed.
     """
+    from .ingest import find_inputs  # the HTML parser is imported only by commands using it
+
     archive = _archive(ctx)
     files = list(find_inputs(paths))
     show_bar = sys.stderr.isatty() and not as_json and not as_lines
@@ -102,9 +109,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
 
     if bar_ctx is not None:
         with bar_ctx:
-            summary = archive.ingest(files, progress=report, wait=wait, sync_every=index_every)
+            summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs, sync_every=index_every)
     else:
-        summary = archive.ingest(files, progress=report, wait=wait, sync_every=index_every)
+        summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs, sync_every=index_every)
     if as_lines:
         _emit_json({"summary": summary.to_dict()})
     elif as_json:
@@ -130,6 +137,20 @@ def _terminal_snippet(snippet: str) -> str:
     return html.unescape(styled)
 
 
+def _print_hits(hits: list[Hit], first: int) -> None:
+    for rank, hit in enumerate(hits, start=first):
+        click.echo("")
+        click.echo(f"{rank:>3}. " + click.style(hit.title or "(untitled)", bold=True))
+        when = hit.published[:10] if hit.published else "undated"
+        details = [", ".join(hit.authors) or "unknown author", when]
+        if hit.site:
+            details.append(hit.site)
+        details.append(f"id {hit.id}")
+        click.echo("     " + " · ".join(details))
+        if hit.snippet:
+            click.echo("     " + _terminal_snippet(hit.snippet))
+
+
 def _print_result(result: SearchResult, limit: int) -> None:
     shown = f"{result.query!r}" if result.query else "all articles"
     if result.total == 0:
@@ -140,16 +161,9 @@ def _print_result(result: SearchResult, limit: int) -> None:
         noun = "match" if result.total == 1 else "matches"
         click.echo(f"{result.total} {noun} for {shown}; showing {first}-{last}" if result.hits
                    else f"{result.total} {noun} for {shown}; page {result.page} is past the end")
-    for rank, hit in enumerate(result.hits, start=(result.page - 1) * limit + 1):
-        click.echo("")
-        click.echo(f"{rank:>3}. " + click.style(hit.title or "(untitled)", bold=True))
-        details = [", ".join(hit.authors) or "unknown author", hit.published[:10] if hit.published else "undated"]
-        if hit.site:
-            details.append(hit.site)
-        details.append(f"id {hit.id}")
-        click.echo("     " + " · ".join(details))
-        if hit.snippet:
-            click.echo("     " + _terminal_snippet(hit.snippet))
+    _print_hits(result.hits, (result.page - 1) * limit + 1)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
     if result.total:
         click.echo("")
         for name, values in result.facets.items():
@@ -168,6 +182,8 @@ def _print_result(result: SearchResult, limit: int) -> None:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True)
+@click.option("--histogram", type=click.Choice(HISTOGRAMS), default=None,
+              help="Date facet grain (default: month when --since/--until span under 3 years).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def search(
@@ -181,6 +197,7 @@ def search(
     sort: str,
     limit: int,
     page: int,
+    histogram: str | None,
     as_json: bool,
 ) -> None:
     """Search the archive: Whoosh syntax over title and body, with filters and facet counts.
@@ -192,13 +209,33 @@ def search(
     archive = _archive(ctx)
     request = SearchRequest(
         query=" ".join(query), authors=authors, sites=sites, tags=tags, since=since,
-        until=until, sort=sort, limit=limit, page=page,
+        until=until, sort=sort, limit=limit, page=page, histogram=histogram,
     )
     result = archive.search(request)
     if as_json:
         _emit_json(result.to_dict())
     else:
         _print_result(result, limit)
+
+
+# ---------------------------------------------------------------------------- similar
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--limit", type=int, default=10, show_default=True, help="How many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def similar(ctx: click.Context, article_id: str, limit: int, as_json: bool) -> None:
+    """Articles most like ARTICLE_ID (by the key terms of its title and body)."""
+    archive = _archive(ctx, create=False)
+    article, hits = archive.similar(article_id, limit=limit)
+    if as_json:
+        _emit_json({"id": article.id, "title": article.title,
+                    "hits": [dataclasses.asdict(h) for h in hits]})
+        return
+    click.echo(f"Like {article.title!r} (id {article.id}):")
+    _print_hits(hits, 1)
 
 
 # ---------------------------------------------------------------------------- extract
@@ -228,6 +265,9 @@ def _print_record(record: Record) -> None:
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Clean pages and print them, storing nothing."""
+    from .extract import extract_file
+    from .ingest import find_inputs
+
     failed = 0
     first = True
     for path in find_inputs(paths):

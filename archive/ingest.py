@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.indexer import sync
+from index.indexer import SYNC_EVERY, sync
 from index.location import IndexLocation
 
 from .decode import looks_like_html
@@ -23,9 +23,9 @@ from .extract import HTML_SUFFIXES, TEXT_SUFFIXES, extract_bytes, identity_of, n
 from .home import Home
 from .lock import WriteLock
 from .originals import OriginalStore
+from .parallel import extract_all
+from .records import Record
 from .store import RecordStore
-
-SYNC_EVERY = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,17 @@ class Ingester:
         self.store.close()
 
     def ingest_file(self, path: str) -> Outcome:
+        read = self.read(path)
+        if isinstance(read, Outcome):
+            return read
+        try:
+            record = extract_bytes(read, path)
+        except InputError as exc:
+            return Outcome(path, "failed", reason=exc.reason)
+        return self.keep(path, read, record)
+
+    def read(self, path: str) -> bytes | Outcome:
+        """The file's bytes when they need extracting, else the Outcome that says why not."""
         abspath = os.path.abspath(path)
         try:
             data = Path(path).read_bytes()
@@ -122,22 +133,59 @@ class Ingester:
             current = self.store.article_for_sha(sha)
             if current:
                 return Outcome(path, "unchanged", current)
-        # Bytes stored before, as the current or an older version of some article: nothing
-        # new was captured, and an older capture never takes the place of a newer one.
+        return self._known(path, sha) or data
+
+    def _known(self, path: str, sha: str) -> Outcome | None:
+        """Bytes stored before, as the current or an older version of some article: nothing
+        new was captured, and an older capture never takes the place of a newer one."""
         known = self.store.version_owner(sha)
-        if known:
-            self.store.note_source(abspath, sha, known[0], now_utc().isoformat())
-            return Outcome(path, "unchanged", known[0])
-        try:
-            record = extract_bytes(data, path)
-        except InputError as exc:
-            return Outcome(path, "failed", reason=exc.reason)
-        self.originals.put(data)
+        if not known:
+            return None
+        self.store.note_source(os.path.abspath(path), sha, known[0], now_utc().isoformat())
+        return Outcome(path, "unchanged", known[0])
+
+    def keep(self, path: str, data: bytes, record: Record, *, kept: bool = False) -> Outcome:
+        """Store an extracted page: its original first (unless ``kept`` already), then
+        record and queue row together."""
+        known = self._known(path, hashlib.sha256(data).hexdigest())
+        if known:  # a copy earlier in the same batch, extracted alongside this one
+            return known
+        if not kept:
+            self.originals.put(data)
         saved = self.store.save(record, identity_of(record.url, path), len(data))
         return Outcome(path, saved.status, saved.article_id)
 
-    def sync_index(self) -> int:
-        return sync(self.store, self.location)
+    def sync_index(self, *, final: bool = True) -> int:
+        """Index what is queued; intermediate syncs of a long batch skip segment merging."""
+        return sync(self.store, self.location, merge=final)
+
+
+def _outcomes(ingester: Ingester, files: Iterable[str], jobs: int | None) -> Iterator[Outcome]:
+    """Each file's outcome, in order; extraction runs on ``jobs`` processes."""
+
+    def to_extract() -> Iterator[tuple[None, bytes, str]]:
+        for path in files:
+            read = ingester.read(path)
+            if isinstance(read, Outcome):
+                done.append(read)
+            else:
+                yield None, read, path
+
+    # Files that need no extraction (unchanged, unreadable) are reported as they are met;
+    # extracted ones when their extraction comes back, in the order they were sent.
+    done: list[Outcome] = []
+    for item in extract_all(to_extract(), jobs=jobs, originals=ingester.originals.root):
+        yield from _drain(done)
+        if item.record is None:
+            yield Outcome(item.path, "failed", reason=item.reason)
+        else:
+            yield ingester.keep(item.path, item.data, item.record, kept=True)
+    yield from _drain(done)
+
+
+def _drain(done: list[Outcome]) -> Iterator[Outcome]:
+    while done:
+        yield done.pop(0)
 
 
 def ingest(
@@ -146,10 +194,12 @@ def ingest(
     *,
     progress: Callable[[Outcome], None] | None = None,
     wait: float = 0.0,
+    jobs: int | None = 1,
     sync_every: int = SYNC_EVERY,
 ) -> IngestSummary:
     """Ingest files and directories into ``home``; never raises for a bad file.
 
+    ``jobs`` processes extract pages (None: one per core); storing and indexing stay here.
     The index is brought up to date every ``sync_every`` stored files and at the end, so a
     long ingest becomes searchable as it goes.
     """
@@ -158,15 +208,14 @@ def ingest(
         ingester = Ingester(home)
         try:
             since_sync = 0
-            for path in find_inputs(paths):
-                outcome = ingester.ingest_file(path)
+            for outcome in _outcomes(ingester, find_inputs(paths), jobs):
                 summary.add(outcome)
                 if progress:
                     progress(outcome)
                 if outcome.status in {"new", "updated"}:
                     since_sync += 1
                     if since_sync >= sync_every:
-                        summary.indexed += ingester.sync_index()
+                        summary.indexed += ingester.sync_index(final=False)
                         since_sync = 0
             summary.indexed += ingester.sync_index()
         finally:

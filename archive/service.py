@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from index.indexer import rebuild
+from index.indexer import SYNC_EVERY, rebuild
 from index.location import IndexLocation
-from index.search import ArchiveSearcher, SearchRequest, SearchResult, matching_ids
+from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
 
 from . import export as exporting
 from . import integrity
 from .forget import ForgetResult, forget
 from .home import Home
-from .ingest import SYNC_EVERY, IngestSummary, Outcome, ingest
 from .lock import WriteLock
 from .originals import OriginalStore
 from .records import Record
 from .reextract import ReextractOutcome, ReextractSummary, reextract
 from .store import RecordStore
 from .versions import VersionDiff, VersionInfo, diff_versions, list_versions
+
+if TYPE_CHECKING:  # ingesting pulls in the HTML parser, which a search does not need
+    from .ingest import IngestSummary, Outcome
 
 
 class Archive:
@@ -53,14 +55,29 @@ class Archive:
         *,
         progress: Callable[[Outcome], None] | None = None,
         wait: float = 0.0,
+        jobs: int | None = 1,
         sync_every: int = SYNC_EVERY,
     ) -> IngestSummary:
-        return ingest(self.home, paths, progress=progress, wait=wait, sync_every=sync_every)
+        """``jobs`` extraction processes; None means one per core (small batches use one)."""
+        from .ingest import ingest
+        from .parallel import SMALL_BATCH, default_jobs
+
+        files = list(paths)
+        if jobs is None:
+            jobs = default_jobs() if len(files) >= SMALL_BATCH else 1
+        return ingest(self.home, files, progress=progress, wait=wait, jobs=jobs, sync_every=sync_every)
 
     def search(self, request: SearchRequest) -> SearchResult:
         if self._searcher is None:
             self._searcher = ArchiveSearcher(self.location)
         return self._searcher.search(request)
+
+    def similar(self, article_id: str, *, limit: int = 10) -> tuple[Record, list[Hit]]:
+        """The stored article and the indexed articles most like it."""
+        record = self.get(article_id)
+        if self._searcher is None:
+            self._searcher = ArchiveSearcher(self.location)
+        return record, self._searcher.similar(record.id, limit=limit)
 
     def get(self, article_id: str) -> Record:
         with self._store() as store:
@@ -146,6 +163,6 @@ class Archive:
         if request is not None:
             if self._searcher is None:
                 self._searcher = ArchiveSearcher(self.location)
-            ids = matching_ids(self._searcher, request)
+            ids = self._searcher.matching_ids(request)
         with self._store() as store:
             return exporting.write(exporting.records_for(store, ids), out, fmt)

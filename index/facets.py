@@ -1,29 +1,22 @@
 """Facet counts over every match of a query, not only the page shown.
 
-Whoosh's own overlapping facets re-read the postings of every value on every query; here
-each facet's document-to-values table is built once per searcher (from the lexicon and
-postings, or from a column) and counting a query's matches is one pass over them.
+The document -> values arrays come from ``index.columns`` (cached per segment on disk
+and loaded once per searcher); counting a query's matches is a mask and a ``bincount``
+per facet, whatever the number of matches.  Filtering by a value uses the same arrays,
+so a facet's count always equals what filtering by its value returns.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from whoosh.searching import Searcher
+import numpy as np
 
+from .columns import TERM_FACETS, Columns
 from .searching import SearcherHandle
 
-MISSING = 2**31  # numeric column values at or above this stand for "no value"
-
-# facet name -> (index field, kind)
-FACETS: dict[str, tuple[str, str]] = {
-    "author": ("author_exact", "terms"),
-    "site": ("site_exact", "terms"),
-    "year": ("year", "column"),
-    "tag": ("tag_exact", "terms"),
-}
+FACETS = ("author", "site", "year", "tag")
+HISTOGRAMS = ("year", "month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,80 +25,68 @@ class FacetValue:
     count: int
 
 
-class _TermTable:
-    """docnum -> indexes into ``values``, for a field whose terms are the facet values."""
+def columns(handle: SearcherHandle) -> Columns:
+    from .columns import load
 
-    def __init__(self, searcher: Searcher, field: str) -> None:
-        reader = searcher.reader()
-        size = reader.doc_count_all()
-        self.values: list[str] = []
-        self.by_doc: list[tuple[int, ...]] = [()] * size
-        by_doc = self.by_doc
-        if field not in reader.indexed_field_names():
-            return
-        for term in reader.lexicon(field):
-            index = len(self.values)
-            self.values.append(term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            for docnum in reader.postings(field, term).all_ids():
-                by_doc[docnum] = by_doc[docnum] + (index,)
+    return handle.cached("columns", lambda: load(handle.folder, handle.searcher.reader()))
 
-    def count(self, docnums: Iterable[int]) -> Counter[str]:
-        counts: Counter[int] = Counter()
-        by_doc = self.by_doc
-        for docnum in docnums:
-            values = by_doc[docnum]
-            if values:
-                counts.update(values)
-        return Counter({self.values[i]: n for i, n in counts.items()})
 
-    def folded(self) -> dict[str, list[str]]:
-        """Case-folded value -> the exact spellings indexed, for case-insensitive filters."""
-        out: dict[str, list[str]] = {}
-        for value in self.values:
-            out.setdefault(value.casefold(), []).append(value)
+def _folded(handle: SearcherHandle, facet: str) -> dict[str, list[int]]:
+    def build() -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, value in enumerate(columns(handle).values[facet]):
+            out.setdefault(value.strip().casefold(), []).append(i)
         return out
 
-
-class _ColumnTable:
-    def __init__(self, searcher: Searcher, field: str) -> None:
-        reader = searcher.reader()
-        size = reader.doc_count_all()
-        if reader.has_column(field):
-            column = reader.column_reader(field)
-            self.by_doc = [column[i] for i in range(size)]
-        else:
-            self.by_doc = [0] * size
-
-    def count(self, docnums: Iterable[int]) -> Counter[str]:
-        by_doc = self.by_doc
-        counts = Counter(by_doc[d] for d in docnums)
-        # Documents without a value read back as 0 or as the column's largest number.
-        return Counter({str(k): v for k, v in counts.items() if k and 0 < k < MISSING})
+    return handle.cached(f"folded:{facet}", build)
 
 
-def table(handle: SearcherHandle, facet: str) -> _TermTable | _ColumnTable:
-    field, kind = FACETS[facet]
-    if kind == "column":
-        return handle.cached(f"facet:{facet}", lambda: _ColumnTable(handle.searcher, field))
-    return handle.cached(f"facet:{facet}", lambda: _TermTable(handle.searcher, field))
+def docs_with(handle: SearcherHandle, facet: str, wanted: tuple[str, ...]) -> np.ndarray:
+    """Live docnums having any of the values (matched without regard to case)."""
+    cols = columns(handle)
+    folded = _folded(handle, facet)
+    ids = [i for value in wanted for i in folded.get(value.strip().casefold(), [])]
+    if not ids:
+        return np.zeros(0, dtype=np.int32)
+    docs = np.unique(cols.docs[facet][np.isin(cols.vals[facet], ids)])
+    return docs[cols.live[docs]]
 
 
-def exact_values(handle: SearcherHandle, facet: str, wanted: str) -> list[str]:
-    """The indexed spellings of a facet value, matched without regard to case."""
-    tab = table(handle, facet)
-    if not isinstance(tab, _TermTable):
-        return [wanted]
-    folded = handle.cached(f"folded:{facet}", tab.folded)
-    return list(folded.get(wanted.strip().casefold(), []))
+def _ranked(counts: np.ndarray, values: list[str], limit: int) -> list[FacetValue]:
+    nonzero = np.flatnonzero(counts)
+    if len(nonzero) > 4 * limit:  # keep every value tied with the last one shown
+        floor = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
+        nonzero = nonzero[counts[nonzero] >= floor]
+    ranked = sorted((-int(counts[i]), values[i]) for i in nonzero)
+    return [FacetValue(v, -n) for n, v in ranked[:limit]]
 
 
 def count_facets(
-    handle: SearcherHandle, docnums: set[int], limit: int = 20
+    handle: SearcherHandle, docs: np.ndarray, *, limit: int = 20, month: bool = False
 ) -> dict[str, list[FacetValue]]:
-    """Each facet's values over ``docnums``, highest count first (ties by value)."""
+    """Author, site, year and tag counts over ``docs``, highest first (ties by value); with
+    ``month``, also a per-month histogram in date order."""
+    cols = columns(handle)
     out: dict[str, list[FacetValue]] = {}
+    mask = np.zeros(cols.size, dtype=bool)
+    mask[docs] = True
+    days = cols.day[docs]
+    days = days[days > 0]
     for facet in FACETS:
-        counts = table(handle, facet).count(docnums)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[facet] = [FacetValue(v, n) for v, n in ranked[:limit]]
+        if facet == "year":
+            years, counts = np.unique(days // 10000, return_counts=True)
+            ranked = sorted((-int(n), str(y)) for y, n in zip(years, counts, strict=True))
+            out["year"] = [FacetValue(v, -n) for n, v in ranked[:limit]]
+            continue
+        if facet not in TERM_FACETS:
+            continue
+        values = cols.values[facet]
+        picked = cols.vals[facet][mask[cols.docs[facet]]]
+        out[facet] = _ranked(np.bincount(picked, minlength=len(values)), values, limit)
+    if month:
+        months, counts = np.unique(days // 100, return_counts=True)
+        out["month"] = [
+            FacetValue(f"{m // 100:04d}-{m % 100:02d}", int(n))
+            for m, n in zip(months, counts, strict=True)
+        ]
     return out

@@ -8,22 +8,44 @@ that are simply indexed again, and delete-then-add makes that idempotent.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
+from archive.lifeline import forkserver_context
 from archive.store import RecordStore
 
+from . import columns
 from .location import IndexLocation
+from .merging import tiered
 from .schema import document_for
 
 Progress = Callable[[int], None]
 
-WRITER_LIMITMB = 256
+WRITER_LIMITMB = 512
+PARALLEL_BATCH = 1000  # documents from which a commit is written on every core
+SYNC_EVERY = 2000  # stored articles between index updates during a long ingest
 
 
-def _writer(ix: Index) -> IndexWriter:
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _writer(ix: Index, docs: int = 0) -> IndexWriter:
+    """A writer for ``docs`` documents: big batches are analysed on every core, each
+    process writing its own segment (the merge policy folds them in later)."""
+    procs = _cores() if docs >= PARALLEL_BATCH else 1
+    if procs > 1:
+        forkserver_context()  # sub-writers die with this process if it is killed
+        return ix.writer(
+            limitmb=WRITER_LIMITMB, procs=procs, multisegment=True, start_method="forkserver"
+        )
     return ix.writer(limitmb=WRITER_LIMITMB)
 
 
@@ -33,8 +55,15 @@ def sync(
     *,
     batch: int = 2000,
     progress: Progress | None = None,
+    merge: bool = True,
 ) -> int:
-    """Index every queued change; return how many documents were written or deleted."""
+    """Index every queued change; return how many documents were written or deleted.
+
+    Each batch commits a new segment.  With ``merge`` the tiered policy (index.merging)
+    folds segments of the same size together at commit, so the index stays close to a
+    fresh build without a stop-the-world optimize; a long ingest passes ``merge=False``
+    for all but its last sync.
+    """
     ix = location.open()
     done = 0
     try:
@@ -43,7 +72,7 @@ def sync(
             if not items:
                 break
             records = store.get_many([aid for aid, op in items if op == "index"])
-            writer = _writer(ix)
+            writer = _writer(ix, len(records))
             try:
                 # Delete every document with the id, then add one: Whoosh's update_document
                 # replaces only the first, so it would never heal a duplicate.
@@ -57,25 +86,44 @@ def sync(
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            if merge:
+                writer.commit(mergetype=tiered)
+            else:
+                writer.commit(merge=False)
             store.done(items)
             done += len(items)
             if progress:
                 progress(len(items))
+        if done:
+            warm(ix, location.current_dir())
     finally:
         ix.close()
     return done
 
 
-def rebuild(store: RecordStore, *, location: IndexLocation, progress: Progress | None = None) -> int:
+def warm(ix: Index, folder: Path | None) -> None:
+    """Compute the facet arrays of new segments now, so the next search opens fast."""
+    if folder is None:
+        return
+    with ix.reader() as reader:
+        columns.load(folder, reader)
+        columns.prune(folder, reader)
+
+
+def rebuild(
+    store: RecordStore, *, location: IndexLocation, progress: Progress | None = None
+) -> int:
     """Index every record into a fresh generation and swap it in atomically."""
     folder = location.new_generation()
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(folder))
     count = 0
+    parallel = store.count("articles") >= PARALLEL_BATCH and _cores() > 1
     try:
-        writer = _writer(ix)
+        # Several processes each build a segment; merging them afterwards would cost
+        # as much again, and queries on a handful of segments are as fast as on one.
+        writer = _writer(ix, PARALLEL_BATCH if parallel else 0)
         try:
             for record in store.iter_records():
                 writer.add_document(**document_for(record))
@@ -85,7 +133,8 @@ def rebuild(store: RecordStore, *, location: IndexLocation, progress: Progress |
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=True)
+        writer.commit(optimize=not parallel)
+        warm(ix, folder)
     finally:
         ix.close()
     # Records queued before the rebuild are in the new generation already.

@@ -36,6 +36,7 @@ _ALIAS_RE = re.compile(r"\b(" + "|".join(FIELD_ALIASES) + r"):", re.IGNORECASE)
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff\x00]")
 
 _schema = build_schema()
+MAX_PHRASE_WORDS = 16
 
 
 def date_bounds(text: str) -> tuple[int, int]:
@@ -115,12 +116,17 @@ def _check(q: Query) -> None:
             )
         if isinstance(node, (wq.Wildcard, wq.Prefix)):
             text = str(node.text)
-            prefix = re.split(r"[*?]", text, maxsplit=1)[0] if isinstance(node, wq.Wildcard) else text
+            prefix = text
+            if isinstance(node, wq.Wildcard):
+                prefix = re.split(r"[*?]", text, maxsplit=1)[0]
             if len(prefix) < MIN_WILDCARD_PREFIX:
                 raise QueryError(
                     f"wildcard {text!r} is too broad: put at least {MIN_WILDCARD_PREFIX} letters "
                     "before the first * or ?"
                 )
+        if isinstance(node, wq.Phrase) and len(node.words) > MAX_PHRASE_WORDS:
+            raise QueryError(f"phrase too long ({len(node.words)} words; the limit is "
+                             f"{MAX_PHRASE_WORDS})")
         if isinstance(node, wq.TermRange) and node.fieldname in SEARCH_FIELDS:
             raise QueryError(
                 f"range over {node.fieldname!r} is too broad; ranges work on published: and year:"

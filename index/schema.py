@@ -22,7 +22,7 @@ SCHEMA_VERSION = "1"
 def build_schema() -> Schema:
     stem = StemmingAnalyzer(cachesize=50000)
     return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
+        id=ID(stored=True, unique=True),
         title=TEXT(analyzer=stem, stored=True),
         body=TEXT(analyzer=stem, stored=True),
         author=TEXT(analyzer=SimpleAnalyzer()),

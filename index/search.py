@@ -7,23 +7,29 @@ presentation lives here beyond the snippet's ``<mark>`` tags.
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from whoosh import highlight, sorting
-from whoosh import query as wq
+import numpy as np
+from whoosh import collectors, highlight
 from whoosh.query import Query
 
-from archive.errors import QueryError
+from archive.errors import NotFoundError, QueryError
 
-from .facets import MISSING, FacetValue, count_facets, exact_values
+from .docsets import Deadline, docs
+from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with
 from .location import IndexLocation
 from .querying import date_bounds, parse_query
+from .schema import build_schema
 from .searching import SearcherHandle, SearcherPool
+from .spelling import suggest
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 1000
 SNIPPET_CHARS = 240
+QUERY_SECONDS = 1.0  # a query still running after this is stopped with a QueryError
+SUGGEST_BELOW = 5  # offer "did you mean" when a query matches fewer articles than this
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,7 @@ class SearchRequest:
     sort: str = "relevance"
     limit: int = 10
     page: int = 1
+    histogram: str | None = None  # "year" or "month"; None: months for spans under 3 years
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,7 @@ class SearchResult:
     page: int
     hits: list[Hit] = field(default_factory=list)
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +74,7 @@ class SearchResult:
             "page": self.page,
             "hits": [asdict(h) for h in self.hits],
             "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
+            "suggestion": self.suggestion,
         }
 
 
@@ -73,7 +82,8 @@ class _MarkFormatter(highlight.HtmlFormatter):
     """Matched terms in ``<mark>``, the rest HTML-escaped."""
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+        word = highlight.get_text(text, token, replace)
+        return "<mark>" + html.escape(word, quote=False) + "</mark>"
 
 
 def _validate(request: SearchRequest) -> None:
@@ -83,6 +93,10 @@ def _validate(request: SearchRequest) -> None:
         raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
     if request.page < 1:
         raise QueryError("--page must be 1 or more")
+    if request.page * request.limit > 100_000:
+        raise QueryError("--page is too deep; narrow the search instead")
+    if request.histogram is not None and request.histogram not in HISTOGRAMS:
+        raise QueryError(f"unknown histogram {request.histogram!r}; use year or month")
     for name, value in (("since", request.since), ("until", request.until)):
         if value is not None:
             try:
@@ -91,50 +105,50 @@ def _validate(request: SearchRequest) -> None:
                 raise QueryError(f"--{name}: {exc}") from exc
 
 
-def _filter_query(handle: SearcherHandle, request: SearchRequest) -> Query | None:
-    parts: list[Query] = []
-    for facet, field_name, wanted in (
-        ("author", "author_exact", request.authors),
-        ("site", "site_exact", request.sites),
-        ("tag", "tag_exact", request.tags),
-    ):
-        if not wanted:
-            continue
-        terms = [
-            wq.Term(field_name, exact)
-            for value in wanted
-            for exact in exact_values(handle, facet, value)
-        ]
-        parts.append(wq.Or(terms) if terms else wq.NullQuery)
+def _filter_docs(handle: SearcherHandle, request: SearchRequest) -> np.ndarray | None:
+    """Docnums passing the request's filters, or None when it has none."""
+    out: np.ndarray | None = None
+    for facet, wanted in (("author", request.authors), ("site", request.sites),
+                          ("tag", request.tags)):
+        if wanted:
+            found = docs_with(handle, facet, wanted)
+            out = found if out is None else np.intersect1d(out, found, assume_unique=True)
     if request.since or request.until:
         low = date_bounds(request.since)[0] if request.since else 1
         high = date_bounds(request.until)[1] if request.until else 99991231
         if low > high:
             raise QueryError("--since is after --until")
-        parts.append(wq.NumericRange("day", low, high))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else wq.And(parts)
+        cols = columns(handle)
+        found = np.flatnonzero(cols.live & (cols.day >= low) & (cols.day <= high))
+        out = found if out is None else np.intersect1d(out, found, assume_unique=True)
+    return out
 
 
-def _sort_facet(sort: str) -> Any:
-    # Undated articles read back as 0 or as the column's largest value; either way they
-    # go last, after every dated article, in both orders.
-    # Ties are broken by id, so the order does not depend on document numbers.
-    if sort == "newest":
-        day = sorting.TranslateFacet(lambda v: -v if v and v < MISSING else 1, sorting.FieldFacet("day"))
-    elif sort == "oldest":
-        day = sorting.TranslateFacet(lambda v: v if v and v < MISSING else MISSING, sorting.FieldFacet("day"))
-    else:
-        return None
-    return sorting.MultiFacet([day, sorting.FieldFacet("id")])
+def _wants_months(request: SearchRequest) -> bool:
+    if request.histogram is not None:
+        return request.histogram == "month"
+    if not (request.since and request.until):
+        return False
+    return date_bounds(request.until)[1] // 10000 - date_bounds(request.since)[0] // 10000 < 3
+
+
+def _by_date(cols: Any, docs: np.ndarray, newest: bool, count: int) -> np.ndarray:
+    """The first ``count`` of ``docs`` by date (undated last, ties by docnum)."""
+    days = cols.day[docs].astype(np.int64)
+    key = np.where(days > 0, (99999999 - days) if newest else days, 10**8)
+    key = key * (1 << 32) + docs
+    if count < len(key):
+        part = np.argpartition(key, count - 1)[:count]
+        return docs[part[np.argsort(key[part])]]
+    return docs[np.argsort(key)]
 
 
 class ArchiveSearcher:
     """Searches one archive's index, reusing its searcher between queries."""
 
-    def __init__(self, location: IndexLocation) -> None:
+    def __init__(self, location: IndexLocation, *, timeout: float = QUERY_SECONDS) -> None:
         self.pool = SearcherPool(location)
+        self.timeout = timeout
 
     def close(self) -> None:
         self.pool.close()
@@ -145,63 +159,159 @@ class ArchiveSearcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def search(self, request: SearchRequest) -> SearchResult:
+    def _match(
+        self, request: SearchRequest, deadline: Deadline
+    ) -> tuple[Query | None, SearcherHandle, np.ndarray, np.ndarray | None]:
+        """The parsed query, the searcher used, every matching docnum, and the filter's."""
         _validate(request)
         q = parse_query(request.query)
         handle = self.pool.current()
-        s = handle.searcher
-        result = SearchResult(query=request.query, total=0, page=request.page)
-        if q is wq.NullQuery:
-            result.facets = count_facets(handle, set())
-            return result
-
-        filt = _filter_query(handle, request)
+        cols = columns(handle)
+        filt = _filter_docs(handle, request)
         if q is None:
-            matched = set(s.reader().all_doc_ids())
+            matched = np.flatnonzero(cols.live).astype(np.int32)
         else:
-            matched = set(s.docs_for_query(q))
-        if filt is not None and matched:
-            matched &= set(s.docs_for_query(filt))
-        result.total = len(matched)
-        result.facets = count_facets(handle, matched)
-        if not matched:
-            return result
+            matched = docs(handle.searcher, cols, q, deadline)
+        if filt is not None:
+            matched = np.intersect1d(matched, filt, assume_unique=True)
+        return q, handle, matched, filt
 
+    def matching_ids(self, request: SearchRequest) -> list[str]:
+        """The ids of every match of a request (no paging, no ranking, no time limit),
+        sorted, for exports and other whole-result consumers."""
+        _q, handle, matched, _filt = self._match(request, Deadline(float("inf")))
+        stored = handle.searcher.stored_fields
+        return sorted(stored(int(docnum))["id"] for docnum in matched)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        deadline = Deadline(self.timeout)
+        q, handle, matched, filt = self._match(request, deadline)
+        s = handle.searcher
+        cols = columns(handle)
+        result = SearchResult(query=request.query, total=0, page=request.page)
+        months = _wants_months(request)
+        result.total = int(len(matched))
+        result.facets = count_facets(handle, matched, month=months)
+        if q is not None and result.total <= SUGGEST_BELOW:
+            result.suggestion = suggest(handle, request.query, q)
+        first = (request.page - 1) * request.limit
+        if first >= result.total:
+            return result
+        wanted = first + request.limit
         sort = request.sort
         if q is None and sort == "relevance":
             sort = "newest"
-        sortedby = _sort_facet(sort)
-        if (request.page - 1) * request.limit >= result.total:
-            return result
-        page = s.search_page(
-            q if q is not None else wq.Every(),
-            request.page,
-            pagelen=request.limit,
-            filter=matched,
-            sortedby=sortedby,
-        )
-        page.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        page.results.formatter = _MarkFormatter(between=" … ")
-        for hit in page:
-            stored = hit.fields()
-            snippet = ""
-            if q is not None:
-                snippet = hit.highlights("body", top=2) or hit.highlights("title", top=1)
-            if not snippet:
-                snippet = _lead(stored.get("body", ""))
-            result.hits.append(
-                Hit(
-                    id=stored["id"],
-                    title=stored.get("title", ""),
-                    authors=_split(stored.get("author_exact")),
-                    published=stored.get("published"),
-                    site=stored.get("site_exact"),
-                    url=stored.get("url"),
-                    score=round(float(hit.score), 4) if hit.score is not None and sortedby is None else None,
-                    snippet=snippet,
-                )
-            )
+        scores: dict[int, float] = {}
+        if sort == "relevance" and q is not None:
+            allow = None if filt is None else set(matched.tolist())
+            top = _ranked(s, q, wanted, allow, deadline)
+            ranked = [hit.docnum for hit in top]
+            scores = {hit.docnum: hit.score for hit in top}
+        else:
+            ranked = _by_date(cols, matched, sort == "newest", wanted).tolist()
+        deadline.check()
+        terms = _highlight_terms(s, q)
+        for docnum in ranked[first:wanted]:
+            result.hits.append(_hit(s, docnum, scores.get(docnum), terms))
         return result
+
+    def similar(self, article_id: str, *, limit: int = 10) -> list[Hit]:
+        """Articles most like one in the index, by the key terms of its title and body."""
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
+        handle = self.pool.current()
+        s = handle.searcher
+        docnum = s.document_number(id=article_id)
+        if docnum is None:
+            raise NotFoundError(f"no indexed article with id {article_id!r}")
+        stored = s.stored_fields(docnum)
+        text = f"{stored.get('title', '')}\n{stored.get('title', '')}\n{stored.get('body', '')}"
+        found = s.more_like(docnum, "body", text=text, top=limit, numterms=12)
+        return [_hit(s, hit.docnum, hit.score, {}) for hit in found]
+
+
+def _ranked(s: Any, q: Query, wanted: int, allow: set[int] | None, deadline: Deadline) -> Any:
+    """The top ``wanted`` hits by relevance, stopped with a QueryError past the deadline."""
+    remaining = max(0.05, deadline.end - time.monotonic())
+    collector = collectors.TimeLimitCollector(
+        s.collector(limit=wanted, filter=allow), timelimit=remaining
+    )
+    try:
+        s.search_with_collector(q, collector)
+    except collectors.TimeLimit:
+        deadline.check()
+        raise QueryError("the query took too long to rank; make it more specific") from None
+    return collector.results()
+
+
+def _highlight_terms(s: Any, q: Query | None) -> dict[str, frozenset[str]]:
+    if q is None:
+        return {}
+    out: dict[str, set[str]] = {}
+    reader = s.reader()
+    # Leaf by leaf: Query.existing_terms() in this Whoosh skips fields after the first.
+    for leaf in q.leaves():
+        if leaf.field() not in ("title", "body"):
+            continue
+        for field_name, text in leaf.expanded_terms(reader, phrases=True):
+            word = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+            out.setdefault(field_name, set()).add(word)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _hit(s: Any, docnum: int, score: float | None, terms: dict[str, frozenset[str]]) -> Hit:
+    stored = s.stored_fields(docnum)
+    body = stored.get("body", "")
+    snippet = ""
+    if terms.get("body"):
+        snippet = _highlight(body, terms["body"])
+    if not snippet and terms.get("title"):
+        snippet = _highlight(stored.get("title", ""), terms["title"])
+    if not snippet:
+        snippet = _lead(body)
+    return Hit(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        authors=_split(stored.get("author_exact")),
+        published=stored.get("published"),
+        site=stored.get("site_exact"),
+        url=stored.get("url"),
+        score=round(float(score), 4) if score is not None else None,
+        snippet=snippet,
+    )
+
+
+_ANALYZER = build_schema()["body"].analyzer
+
+
+def _highlight(text: str, terms: frozenset[str]) -> str:
+    """The best passages of ``text`` with the matched words in <mark>.
+
+    Only the stretches around the first places a term's stem occurs are analysed, not
+    the whole article: most of the cost of highlighting is in tokenizing long bodies.
+    """
+    low = text.lower()
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        at = low.find(term[:6])
+        found = 0
+        while at >= 0 and found < 2:
+            spans.append((max(0, at - 150), at + 150))
+            found += 1
+            at = low.find(term[:6], at + 1)
+    window = text
+    if spans:
+        spans.sort()
+        merged = [list(spans[0])]
+        for a, b in spans[1:]:
+            if a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        window = " … ".join(text[a:b] for a, b in merged)
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    formatter = _MarkFormatter(between=" … ")
+    return highlight.highlight(window, terms, _ANALYZER, fragmenter, formatter, top=2)
 
 
 def _split(value: str | None) -> list[str]:
@@ -213,19 +323,3 @@ def _lead(body: str) -> str:
     if len(text) > SNIPPET_CHARS:
         text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return html.escape(text, quote=False)
-
-
-def matching_ids(searcher: ArchiveSearcher, request: SearchRequest) -> list[str]:
-    """The ids of every match of a request's query and filters (no paging, no ranking),
-    sorted, for exports and other whole-result consumers."""
-    _validate(request)
-    q = parse_query(request.query)
-    if q is wq.NullQuery:
-        return []
-    handle = searcher.pool.current()
-    s = handle.searcher
-    matched = set(s.reader().all_doc_ids()) if q is None else set(s.docs_for_query(q))
-    filt = _filter_query(handle, request)
-    if filt is not None and matched:
-        matched &= set(s.docs_for_query(filt))
-    return sorted(s.stored_fields(docnum)["id"] for docnum in matched)

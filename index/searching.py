@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from whoosh.index import Index
@@ -22,8 +23,11 @@ from .location import IndexLocation
 class SearcherHandle:
     """A searcher plus the caches derived from it."""
 
-    def __init__(self, ix: Index, generation: tuple[str | None, int]) -> None:
+    def __init__(
+        self, ix: Index, generation: tuple[str | None, int], folder: Path | None = None
+    ) -> None:
         self.ix = ix
+        self.folder = folder
         self.generation = generation
         self.searcher: Searcher = ix.searcher()
         self._cache: dict[str, Any] = {}
@@ -63,10 +67,11 @@ class SearcherPool:
             handle = self._handle
             if handle is not None:
                 name = self.location.current_name()
-                if name == handle.generation[0] and handle.ix.latest_generation() == handle.generation[1]:
+                latest = handle.ix.latest_generation()
+                if name == handle.generation[0] and latest == handle.generation[1]:
                     return handle
             ix = self.location.open()
-            fresh = SearcherHandle(ix, self._generation(ix))
+            fresh = SearcherHandle(ix, self._generation(ix), self.location.current_dir())
             self._handle = fresh
             # The old searcher may still serve a query in another thread; it is left to
             # the garbage collector rather than closed under that query's feet.

@@ -1,0 +1,65 @@
+"""Ingest with a pool of extraction processes gives what a sequential ingest gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from archive.service import Archive
+from index.merging import FACTOR, choose
+from index.search import SearchRequest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+DATA = ROOT / "tests" / "data"
+
+
+def _articles(home: Path) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
+    from archive.store import RecordStore
+
+    with RecordStore(home / "archive.db") as store:
+        return {r.id: (r.title, r.authors, r.published) for r in store.iter_records()}
+
+
+def test_parallel_ingest_stores_the_same_articles_as_sequential(tmp_path: Path) -> None:
+    with Archive(tmp_path / "seq") as archive:
+        seq = archive.ingest([RAW], jobs=1)
+    with Archive(tmp_path / "par") as archive:
+        par = archive.ingest([RAW], jobs=2)
+        assert archive.search(SearchRequest(query="missile")).total >= 1
+    assert (par.new, par.failed) == (seq.new, seq.failed)
+    assert _articles(tmp_path / "par") == _articles(tmp_path / "seq")
+
+
+def test_parallel_ingest_reports_bad_files_and_keeps_the_rest(tmp_path: Path, run) -> None:
+    batch = tmp_path / "batch"
+    shutil.copytree(RAW / "wcxb", batch)
+    (batch / "empty.html").write_bytes(b"")
+    (batch / "junk.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    shutil.copy(DATA / "encodings" / "cp1251.html", batch / "cp1251.html")
+    result = run("ingest", "--jobs", "2", str(batch), expect=1)
+    assert "empty.html: empty file" in result.stderr
+    assert "junk.html" in result.stderr
+    pages = len(list((RAW / "wcxb").glob("*.html")))
+    assert result.stdout.startswith(f"{pages + 1} new, 0 updated, 0 unchanged, 2 failed")
+    again = run("ingest", "--jobs", "2", str(batch), expect=1)
+    assert again.stdout.startswith(f"0 new, 0 updated, {pages + 1} unchanged, 2 failed")
+
+
+def test_copies_in_one_parallel_batch_are_stored_once(tmp_path: Path, run) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for n in range(40):
+        shutil.copy(RAW / "wcxb" / "0153-paris-baguette.html", batch / f"copy-{n:02d}.html")
+    result = run("ingest", "-j", "2", str(batch))
+    assert result.stdout.startswith("1 new, 0 updated, 39 unchanged, 0 failed")
+
+
+def test_merge_policy_merges_a_full_tier_and_leaves_big_segments_alone() -> None:
+    small = [(500, 0)] * (FACTOR - 1)
+    assert choose(small) == set()
+    assert choose(small + [(700, 0)]) == set(range(FACTOR))
+    # one big segment and a few small ones: the big one is never rewritten for them
+    assert 0 not in choose([(100_000, 0)] + [(300, 0)] * FACTOR)
+    # a segment mostly deleted is rewritten whatever its size
+    assert choose([(100_000, 30_000), (10, 0)]) == {0}
