@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import json
 import re
 import sys
 from typing import TYPE_CHECKING, Any
@@ -22,10 +21,10 @@ from index.search import HISTOGRAMS, SORTS, Hit, SearchRequest, SearchResult
 from . import __version__
 from .cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
 from .cli_lifecycle import print_versions
+from .cli_support import emit_json, open_archive
 from .errors import ArchiveError, InputError
 from .home import ENV_VAR
 from .records import Record
-from .service import Archive
 
 if TYPE_CHECKING:
     from .ingest import Outcome
@@ -44,15 +43,6 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
-def _archive(ctx: click.Context, *, create: bool = True) -> Archive:
-    obj = ctx.find_root().obj
-    archive = Archive(obj["home"], create=create)
-    ctx.call_on_close(archive.close)
-    return archive
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=None))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,7 +83,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
     """
     from .ingest import find_inputs  # the HTML parser is imported only by commands using it
 
-    archive = _archive(ctx)
+    archive = open_archive(ctx)
     files = list(find_inputs(paths))
     show_bar = sys.stderr.isatty() and not as_json and not as_lines
     bar_ctx = click.progressbar(length=len(files), label="ingesting", file=sys.stderr) if show_bar else None
@@ -102,7 +92,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
         if outcome.status == "failed":
             click.echo(f"error: {outcome.path}: {outcome.reason}", err=True)
         if as_lines:
-            _emit_json({"path": outcome.path, "status": outcome.status, "id": outcome.article_id,
+            emit_json({"path": outcome.path, "status": outcome.status, "id": outcome.article_id,
                         "reason": outcome.reason})
         if bar_ctx is not None:
             bar_ctx.update(1)
@@ -113,9 +103,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
     else:
         summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs, sync_every=index_every)
     if as_lines:
-        _emit_json({"summary": summary.to_dict()})
+        emit_json({"summary": summary.to_dict()})
     elif as_json:
-        _emit_json(summary.to_dict())
+        emit_json(summary.to_dict())
     else:
         nothing = " (nothing new)" if summary.new == 0 and summary.updated == 0 else ""
         click.echo(
@@ -206,14 +196,14 @@ def search(
     tag:politics, published:[2016-01 TO 2016-06], NOT russia, miss*. Articles without a
     published date drop out of any date filter.
     """
-    archive = _archive(ctx)
+    archive = open_archive(ctx)
     request = SearchRequest(
         query=" ".join(query), authors=authors, sites=sites, tags=tags, since=since,
         until=until, sort=sort, limit=limit, page=page, histogram=histogram,
     )
     result = archive.search(request)
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
     else:
         _print_result(result, limit)
 
@@ -228,10 +218,10 @@ def search(
 @click.pass_context
 def similar(ctx: click.Context, article_id: str, limit: int, as_json: bool) -> None:
     """Articles most like ARTICLE_ID (by the key terms of its title and body)."""
-    archive = _archive(ctx, create=False)
+    archive = open_archive(ctx, create=False)
     article, hits = archive.similar(article_id, limit=limit)
     if as_json:
-        _emit_json({"id": article.id, "title": article.title,
+        emit_json({"id": article.id, "title": article.title,
                     "hits": [dataclasses.asdict(h) for h in hits]})
         return
     click.echo(f"Like {article.title!r} (id {article.id}):")
@@ -278,7 +268,7 @@ def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
             click.echo(f"error: {exc}", err=True)
             continue
         if as_json:
-            _emit_json(_extract_json(record, path))
+            emit_json(_extract_json(record, path))
         else:
             if not first:
                 click.echo("\n" + "-" * 72 + "\n")
@@ -299,7 +289,7 @@ def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
 @click.pass_context
 def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool, versions: bool) -> None:
     """Show one stored article, clean (or its original with --raw, its versions with --versions)."""
-    archive = _archive(ctx, create=False)
+    archive = open_archive(ctx, create=False)
     if versions:
         print_versions(archive.versions(article_id), as_json)
         return
@@ -309,7 +299,7 @@ def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool, versions
         return
     record = archive.get(article_id)
     if as_json:
-        _emit_json(record.to_dict())
+        emit_json(record.to_dict())
     else:
         _print_record(record)
 
@@ -323,7 +313,7 @@ def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool, versions
 @click.pass_context
 def reindex(ctx: click.Context, wait: float) -> None:
     """Rebuild the search index from the stored records and swap it in atomically."""
-    archive = _archive(ctx)
+    archive = open_archive(ctx)
     count = archive.reindex(wait=wait)
     click.echo(f"reindexed {count} articles")
 
@@ -336,9 +326,9 @@ def reindex(ctx: click.Context, wait: float) -> None:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of originals, records and indexed documents; top authors and sites."""
-    data = _archive(ctx).stats()
+    data = open_archive(ctx).stats()
     if as_json:
-        _emit_json(data)
+        emit_json(data)
         return
     click.echo(f"home:      {data['home']}")
     click.echo(f"originals: {data['originals']}")

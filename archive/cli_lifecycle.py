@@ -17,25 +17,17 @@ import click
 
 from index.search import SearchRequest
 
+from .cli_support import emit_json, open_archive
 from .errors import StoreError
 from .export import FORMATS
 from .integrity import CheckReport
 from .reextract import ReextractOutcome
-from .service import Archive
 from .versions import VersionDiff, VersionInfo
 
 _wait_option = click.option("--wait", type=float, default=0.0, show_default=True,
                             help="Seconds to wait for another writer to finish.")
 
 
-def _archive(ctx: click.Context, *, create: bool = True) -> Archive:
-    archive = Archive(ctx.find_root().obj["home"], create=create)
-    ctx.call_on_close(archive.close)
-    return archive
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False))
 
 
 def _bar(length: int, label: str, enabled: bool) -> Any:
@@ -49,7 +41,7 @@ def _bar(length: int, label: str, enabled: bool) -> Any:
 
 def print_versions(versions: list[VersionInfo], as_json: bool) -> None:
     if as_json:
-        _emit_json([v.to_dict() for v in versions])
+        emit_json([v.to_dict() for v in versions])
         return
     for v in versions:
         mark = "*" if v.current else " "
@@ -81,9 +73,9 @@ def _print_diff(diff: VersionDiff) -> None:
 @click.pass_context
 def diff(ctx: click.Context, article_id: str, old: int | None, new: int | None, as_json: bool) -> None:
     """Show what changed between two versions of an article: metadata fields and the body."""
-    result = _archive(ctx, create=False).diff(article_id, old, new)
+    result = open_archive(ctx, create=False).diff(article_id, old, new)
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
     else:
         _print_diff(result)
 
@@ -108,7 +100,7 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
     """
     if ids and everything:
         raise click.UsageError("give article ids or --all, not both")
-    archive = _archive(ctx, create=False)
+    archive = open_archive(ctx, create=False)
     bar: list[Any] = []
 
     def start(total: int) -> None:
@@ -129,7 +121,7 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
         if bar:
             bar[0].__exit__(None, None, None)
     if as_json:
-        _emit_json(summary.to_dict())
+        emit_json(summary.to_dict())
     else:
         resumed = f" (resumed after {summary.resumed_after})" if summary.resumed_after else ""
         click.echo(f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.held} held back, "
@@ -149,9 +141,9 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
 @click.pass_context
 def forget(ctx: click.Context, article_id: str, purge: bool, as_json: bool, wait: float) -> None:
     """Remove an article and all its versions from the records and the index."""
-    result = _archive(ctx, create=False).forget(article_id, purge=purge, wait=wait)
+    result = open_archive(ctx, create=False).forget(article_id, purge=purge, wait=wait)
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     click.echo(f"forgot {result.article_id} ({result.title!r}, {result.versions} version(s))")
     if result.purged:
@@ -188,7 +180,7 @@ def _print_report(report: CheckReport) -> None:
 def check(ctx: click.Context, as_json: bool, repair: bool, wait: float) -> None:
     """Verify originals (SHA-256), that the index holds each record exactly once and up
     to date, and report cleaner versions. Exit code 1 if any problem is left."""
-    archive = _archive(ctx, create=False)
+    archive = open_archive(ctx, create=False)
     bar = _bar(archive.check_size(), "checking", not as_json)
     if bar is not None:
         with bar:
@@ -196,7 +188,7 @@ def check(ctx: click.Context, as_json: bool, repair: bool, wait: float) -> None:
     else:
         report = archive.check(repair=repair, wait=wait)
     if as_json:
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
         _print_report(report)
     if not report.ok:
@@ -238,7 +230,7 @@ def export(ctx: click.Context, query: tuple[str, ...], fmt: str, authors: tuple[
            sites: tuple[str, ...], tags: tuple[str, ...], since: str | None, until: str | None,
            output: str | None) -> None:
     """Write records out (all of them, or every match of QUERY and the filters)."""
-    archive = _archive(ctx, create=False)
+    archive = open_archive(ctx, create=False)
     request = None
     if query or authors or sites or tags or since or until:
         request = SearchRequest(query=" ".join(query), authors=authors, sites=sites, tags=tags,
