@@ -28,7 +28,8 @@ _LINE_PATTERNS = [
     r"(\d+ )?(comments?|responses?|replies)( \(\d+\))?",
     r"no comments( yet)?\.?",
     r"(be the first to comment|join the (discussion|conversation))[.!]?",
-    r"(related|recommended|popular|recent|more|latest)( posts| articles| stories| reading| news)?:?",
+    r"(related|recommended|popular|recent|more|latest)"
+    r"( posts| articles| stories| reading| news)?:?",
     r"(you (may|might) (also )?like|read (more|next|also)|see also|also read|don't miss)[:.!]?",
     r"(sign up|subscribe)( (to|for) (our|the) (\w+ )?newsletter)?[.!]?",
     r"(we use cookies|this (web)?site uses cookies)[^.]{0,200}\.?",
@@ -78,7 +79,7 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 def ends_article(line: str) -> bool:
-    """True for lines that open a comment section or a share box, after which the article is over."""
+    """True for lines that open a comment section or a share box: the article is over."""
     folded = fold(line)
     return len(folded) <= 120 and bool(_END_RE.match(folded))
 

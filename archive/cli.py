@@ -82,7 +82,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, wait: floa
     archive = _archive(ctx)
     files = list(find_inputs(paths))
     show_bar = sys.stderr.isatty() and not as_json
-    bar_ctx = click.progressbar(length=len(files), label="ingesting", file=sys.stderr) if show_bar else None
+    bar_ctx = (
+        click.progressbar(length=len(files), label="ingesting", file=sys.stderr)
+        if show_bar
+        else None
+    )
 
     def report(outcome: Outcome) -> None:
         if outcome.status == "failed":
@@ -131,7 +135,10 @@ def _print_result(result: SearchResult, limit: int) -> None:
     for rank, hit in enumerate(result.hits, start=(result.page - 1) * limit + 1):
         click.echo("")
         click.echo(f"{rank:>3}. " + click.style(hit.title or "(untitled)", bold=True))
-        details = [", ".join(hit.authors) or "unknown author", hit.published[:10] if hit.published else "undated"]
+        details = [
+            ", ".join(hit.authors) or "unknown author",
+            hit.published[:10] if hit.published else "undated",
+        ]
         if hit.site:
             details.append(hit.site)
         details.append(f"id {hit.id}")
@@ -148,7 +155,9 @@ def _print_result(result: SearchResult, limit: int) -> None:
 
 @cli.command()
 @click.argument("query", nargs=-1)
-@click.option("--author", "authors", multiple=True, help="Only this author (repeatable; any of them).")
+@click.option(
+    "--author", "authors", multiple=True, help="Only this author (repeatable; any of them)."
+)
 @click.option("--site", "sites", multiple=True, help="Only this site (repeatable; any of them).")
 @click.option("--tag", "tags", multiple=True, help="Only this tag (repeatable; any of them).")
 @click.option("--since", metavar="YYYY[-MM[-DD]]", help="Published on or after this date.")
@@ -287,7 +296,8 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"home:      {data['home']}")
     click.echo(f"originals: {data['originals']}")
     click.echo(f"records:   {data['records']} ({data['versions']} versions)")
-    click.echo(f"indexed:   {data['indexed']}" + (f" ({data['pending']} waiting)" if data["pending"] else ""))
+    waiting = f" ({data['pending']} waiting)" if data["pending"] else ""
+    click.echo(f"indexed:   {data['indexed']}{waiting}")
     click.echo(f"index:     {data['index_bytes'] / 2**20:.1f} MiB")
     for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
         if data[key]:

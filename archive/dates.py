@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 EARLIEST = date(1990, 1, 1)
 
@@ -56,7 +56,7 @@ def _valid(y: int, m: int, d: int, now: datetime | None) -> date | None:
         value = date(y, m, d)
     except ValueError:
         return None
-    limit = (now or datetime.now(timezone.utc)).date() + timedelta(days=1)
+    limit = (now or datetime.now(UTC)).date() + timedelta(days=1)
     if value < EARLIEST or value > limit:
         return None
     return value

@@ -123,7 +123,7 @@ def _from_json_ld(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> 
         if publisher:
             meta.offer("site", publisher[0].strip(), "json-ld")
     for obj in objects:
-        if "website" in _types(obj) or "organization" in _types(obj) or "newsmediaorganization" in _types(obj):
+        if _types(obj) & {"website", "organization", "newsmediaorganization"}:
             name = obj.get("name")
             if isinstance(name, str) and 0 < len(name) < 80:
                 meta.offer("site", name.strip(), "json-ld")
@@ -177,9 +177,12 @@ def _from_meta(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> Non
             meta.offer("published", value, "meta")
             break
     meta.offer("url", get("og:url"), "meta")
-    meta.offer("site", get("og:site_name", "application-name", "apple-mobile-web-app-title"), "meta")
+    meta.offer(
+        "site", get("og:site_name", "application-name", "apple-mobile-web-app-title"), "meta"
+    )
     meta.offer("description", get("description", "og:description", "twitter:description"), "meta")
-    meta.offer("language", _lang(get("content-language", "og:locale", "language", "dc.language")), "meta")
+    language = get("content-language", "og:locale", "language", "dc.language")
+    meta.offer("language", _lang(language), "meta")
     tags: list[str] = []
     for key in ("article:tag", "news_keywords", "keywords", "parsely-tags"):
         for value in m.get(key, []):
@@ -196,7 +199,9 @@ _BYLINE_RE = re.compile(
     r"authors\s*:|von|par|por|di|door|av|autor\s*:|автор\s*:?)\s+(.{2,120}?)\s*$",
     re.I | re.S,
 )
-_AUTHOR_CLASS_RE = re.compile(r"\b(byline|author|writer|contributor|posted-by|entry-author)\b", re.I)
+_AUTHOR_CLASS_RE = re.compile(
+    r"\b(byline|author|writer|contributor|posted-by|entry-author)\b", re.I
+)
 
 
 def _from_page(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> None:

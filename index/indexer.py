@@ -64,7 +64,9 @@ def sync(
     return done
 
 
-def rebuild(store: RecordStore, *, location: IndexLocation, progress: Progress | None = None) -> int:
+def rebuild(
+    store: RecordStore, *, location: IndexLocation, progress: Progress | None = None
+) -> int:
     """Index every record into a fresh generation and swap it in atomically."""
     folder = location.new_generation()
     from whoosh import index as whoosh_index

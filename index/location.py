@@ -53,7 +53,9 @@ class IndexLocation:
         try:
             return whoosh_index.open_dir(str(folder))
         except Exception as exc:  # whoosh raises many kinds; all mean an unusable index here
-            raise StoreError(f"{folder}: cannot open the search index ({exc}); run 'archive reindex'") from exc
+            raise StoreError(
+                f"{folder}: cannot open the search index ({exc}); run 'archive reindex'"
+            ) from exc
 
     def new_generation(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)

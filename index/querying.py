@@ -111,7 +111,9 @@ def _check(q: Query) -> None:
             raise QueryError(f"'{node.fieldname}:*' matches everything; drop it or add a term")
         if isinstance(node, (wq.Wildcard, wq.Prefix)):
             text = str(node.text)
-            prefix = re.split(r"[*?]", text, maxsplit=1)[0] if isinstance(node, wq.Wildcard) else text
+            prefix = text
+            if isinstance(node, wq.Wildcard):
+                prefix = re.split(r"[*?]", text, maxsplit=1)[0]
             if len(prefix) < MIN_WILDCARD_PREFIX:
                 raise QueryError(
                     f"wildcard {text!r} is too broad: put at least {MIN_WILDCARD_PREFIX} letters "

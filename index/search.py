@@ -73,7 +73,8 @@ class _MarkFormatter(highlight.HtmlFormatter):
     """Matched terms in ``<mark>``, the rest HTML-escaped."""
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return "<mark>" + html.escape(highlight.get_text(text, token, replace), quote=False) + "</mark>"
+        inner = html.escape(highlight.get_text(text, token, replace), quote=False)
+        return "<mark>" + inner + "</mark>"
 
 
 def _validate(request: SearchRequest) -> None:
@@ -198,7 +199,11 @@ class ArchiveSearcher:
                     published=stored.get("published"),
                     site=stored.get("site_exact"),
                     url=stored.get("url"),
-                    score=round(float(hit.score), 4) if hit.score is not None and sortedby is None else None,
+                    score=(
+                        round(float(hit.score), 4)
+                        if hit.score is not None and sortedby is None
+                        else None
+                    ),
                     snippet=snippet,
                 )
             )

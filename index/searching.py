@@ -63,7 +63,8 @@ class SearcherPool:
             handle = self._handle
             if handle is not None:
                 name = self.location.current_name()
-                if name == handle.generation[0] and handle.ix.latest_generation() == handle.generation[1]:
+                latest = handle.ix.latest_generation()
+                if name == handle.generation[0] and latest == handle.generation[1]:
                     return handle
             ix = self.location.open()
             fresh = SearcherHandle(ix, self._generation(ix))
