@@ -1,11 +1,14 @@
 """Find the article in a page and return its text as paragraphs.
 
 The stages, in order:
-1. drop what is never text: scripts, styles, forms, embedded media, hidden elements;
-2. drop page furniture by its role and class names: navigation, headers, footers, asides,
-   share widgets, comment sections, related-post, newsletter and cookie boxes;
-3. choose the element that holds the article: the one whose paragraphs carry the most
-   prose with the fewest links, widened to siblings that continue it;
+1. drop what is never text: scripts, styles, embedded media, comments;
+2. drop page furniture by its tag, role and class names: forms, navigation, headers,
+   footers, asides, hidden elements, share widgets, comment sections, related-post,
+   newsletter and cookie boxes -- unless the element holds most of the page's text (a
+   whole page wrapped in a form or an unclosed button is a wrapper, not furniture);
+3. choose the element that holds the article: the deepest one that still holds most of
+   the page's prose (text of paragraph-like blocks, less their links; see textmass.py),
+   widened to siblings that continue it;
 4. read that element as blocks (paragraphs, headings, list items, quotes, table rows);
 5. drop blocks that are boilerplate lines or mostly links, and cut the tail where a
    comment section or share box begins.
@@ -20,19 +23,22 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .boilerplate import ends_article, is_boilerplate_line, is_boilerplate_token
+from .textmass import BLOCK_TAGS, TextMass, measure
 
-_DROP_TAGS = (
+# Never text, whatever their size.
+_ALWAYS_DROP = (
     "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-    "form", "button", "input", "select", "textarea", "label", "nav", "footer", "aside",
-    "dialog", "menu", "link", "meta", "video", "audio", "map", "head",
+    "select", "textarea", "input", "link", "meta", "video", "audio", "map", "head",
 )
-_STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
-_BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody",
-    "figure", "figcaption", "header", "address", "hr", "br", "center", "details", "summary",
+# Usually furniture, but a broken page can wrap everything in one of them.
+_FURNITURE_TAGS = frozenset({
+    "form", "button", "label", "nav", "footer", "aside", "dialog", "menu",
 })
-_PARA_TAGS = ("p", "pre", "blockquote", "h2", "h3", "h4", "li", "td", "dd")
+_STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
+_FURNITURE_ROLES = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
+})
+_BLOCK_TAGS = BLOCK_TAGS
 _POSITIVE_RE = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news", re.I
 )
@@ -41,22 +47,27 @@ _NEGATIVE_RE = re.compile(
     r"newsletter|subscribe|masthead|teaser|recommend|popular|trending|cookie|modal|meta", re.I
 )
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+WRAPPER_SHARE = 0.5
+"""An element holding more than this share of the page's text is a wrapper, never furniture."""
+CONTENT_SHARE = 0.66
+"""The article is the deepest element holding at least this share of the page's prose."""
 
 
 def _attr_tokens(tag: Tag) -> list[str]:
-    attrs = tag.attrs or {}
+    attrs = tag.attrs
+    if not attrs:
+        return []
     tokens: list[str] = []
     classes = attrs.get("class")
     if classes:
-        tokens.extend(classes if isinstance(classes, list) else str(classes).split())
+        tokens.extend(classes.split() if isinstance(classes, str) else classes)
     ident = attrs.get("id")
     if ident:
         tokens.append(str(ident))
     return tokens
 
 
-def _is_hidden(tag: Tag) -> bool:
-    attrs = tag.attrs or {}
+def _is_hidden(attrs: dict) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
     style = attrs.get("style")
@@ -66,48 +77,41 @@ def _is_hidden(tag: Tag) -> bool:
     return False
 
 
-def _text_len(tag: Tag) -> int:
-    return len(_SPACE_RE.sub(" ", tag.get_text(" ", strip=True)))
+def _is_furniture(tag: Tag) -> bool:
+    if tag.name in _FURNITURE_TAGS:
+        return True
+    attrs = tag.attrs
+    if not attrs or tag.name in _STRUCTURE_TAGS:
+        return False
+    if _is_hidden(attrs) or str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
+        return True
+    return any(is_boilerplate_token(tok) for tok in _attr_tokens(tag))
 
 
 def strip_furniture(soup: BeautifulSoup) -> None:
     """Stages 1 and 2: remove everything that is never article text, in place."""
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
     body = soup.body or soup
-    total = max(1, _text_len(body))
-    doomed: list[Tag] = []
-    for tag in body.find_all(True):
-        if tag.name in _STRUCTURE_TAGS:
-            continue
-        role = str((tag.attrs or {}).get("role", "")).lower()
-        bad = _is_hidden(tag) or role in {
-            "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
-        }
-        if not bad:
-            bad = any(is_boilerplate_token(tok) for tok in _attr_tokens(tag))
-        if bad:
-            doomed.append(tag)
-    for tag in doomed:
-        if tag.decomposed:
-            continue
-        # A container this big is a page wrapper with an unlucky class name, not furniture.
-        if tag.name in {"div", "section", "header"} and _text_len(tag) > 0.6 * total:
-            continue
-        tag.decompose()
-    for tag in body.find_all("header"):
-        if _text_len(tag) < 0.6 * total:
+    never: list[Tag] = []
+    maybe: list[Tag] = []
+    comments: list[Comment] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if node.name in _ALWAYS_DROP:
+                never.append(node)
+            elif node.name == "header" or _is_furniture(node):
+                maybe.append(node)
+        elif isinstance(node, Comment):
+            comments.append(node)
+    for comment in comments:
+        comment.extract()
+    for tag in never:
+        if not tag.decomposed:
             tag.decompose()
-
-
-def _link_density(tag: Tag) -> float:
-    text = _text_len(tag)
-    if not text:
-        return 1.0
-    links = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
-    return min(1.0, links / text)
+    stats = measure(body)
+    limit = WRAPPER_SHARE * max(1, stats.text_of(body))
+    for tag in maybe:
+        if not tag.decomposed and stats.text_of(tag) <= limit:
+            tag.decompose()
 
 
 def _class_weight(tag: Tag) -> int:
@@ -124,32 +128,22 @@ def _class_weight(tag: Tag) -> int:
     return weight
 
 
-def choose_content(soup: BeautifulSoup) -> Tag:
-    """Stage 3: the element that holds the article."""
-    body = soup.body or soup
-    scores: dict[int, float] = {}
-    nodes: dict[int, Tag] = {}
-    for para in body.find_all(_PARA_TAGS):
-        text = para.get_text(" ", strip=True)
-        if len(text) < 25:
-            continue
-        score = 1.0 + text.count(",") + text.count("，") + text.count("、") + min(len(text) / 100, 3)
-        parent = para.parent
-        for share in (1.0, 0.5, 0.25):
-            if parent is None or not isinstance(parent, Tag):
-                break
-            key = id(parent)
-            if key not in nodes:
-                nodes[key] = parent
-                scores[key] = float(_class_weight(parent))
-                if parent.name in {"article", "main"}:
-                    scores[key] += 10
-            scores[key] += score * share
-            parent = parent.parent
-    if not nodes:
-        return body
-    best_key = max(nodes, key=lambda k: scores[k] * (1 - _link_density(nodes[k])))
-    return nodes[best_key]
+def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
+    """Stage 3: the deepest element that still holds most of the page's prose."""
+    node = soup.body or soup
+    total = stats.mass_of(node)
+    if not total:
+        return node
+    while True:
+        best, best_mass = None, -1
+        for child in node.children:
+            if isinstance(child, Tag):
+                m = stats.mass_of(child)
+                if m > best_mass:
+                    best, best_mass = child, m
+        if best is None or best_mass < CONTENT_SHARE * total:
+            return node
+        node = best
 
 
 def _blocks(node: Tag) -> list[str]:
@@ -200,7 +194,7 @@ def _blocks(node: Tag) -> list[str]:
     return blocks
 
 
-def _widen(best: Tag) -> list[Tag]:
+def _widen(best: Tag, stats: TextMass) -> list[Tag]:
     """The chosen element plus siblings that continue its prose (a lead paragraph set apart)."""
     parent = best.parent
     if not isinstance(parent, Tag) or parent.name in {"html", "[document]"}:
@@ -214,9 +208,10 @@ def _widen(best: Tag) -> list[Tag]:
             continue
         if sibling.name not in {"p", "div", "section", "blockquote", "ul", "ol", "h2", "h3"}:
             continue
-        text = sibling.get_text(" ", strip=True)
-        if len(text) >= 80 and _link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
-            if sibling.name == "p" or text.count(".") >= 2:
+        if stats.mass_of(sibling) < 80:
+            continue
+        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
+            if sibling.name == "p" or sibling.get_text().count(".") >= 2:
                 keep.append(sibling)
     return keep
 
@@ -239,9 +234,10 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
 def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     """The article's paragraphs; the soup is consumed (furniture is removed in place)."""
     strip_furniture(soup)
-    best = choose_content(soup)
+    stats = measure(soup.body or soup)
+    best = choose_content(soup, stats)
     blocks: list[str] = []
-    for node in _widen(best):
+    for node in _widen(best, stats):
         blocks.extend(_blocks(node))
     return filter_blocks(blocks, title)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -35,7 +35,7 @@ _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def identity_of(url: str | None, path: str) -> str:
@@ -108,7 +108,7 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
         if reason:
             raise InputError(path, reason)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
     except (ParserRejectedMarkup, ValueError) as exc:
         raise InputError(path, f"unparseable HTML: {exc}") from exc
     meta = extract_metadata(soup, now)
