@@ -1,8 +1,18 @@
 """Title, authors, date, URL, site, language and tags from what pages really carry.
 
-Each value comes from the most trustworthy source that has one (JSON-LD, then meta tags,
-then visible bylines and ``<time>``, then the URL), and the source is kept beside it so a
-user can see why a date is what it is.
+Each value comes from the most trustworthy source that has one, and the source is kept
+beside it (``provenance``) so a user can see why a date is what it is:
+
+- title: the page's ``<h1>`` when it agrees with the declared title (see titles.py), else
+  JSON-LD ``headline``, Open Graph / meta, ``<title>``;
+- authors: JSON-LD, meta tags, ``rel=author`` / ``itemprop=author``, a byline element;
+  the first source that names a person (not the site) wins;
+- published: JSON-LD ``datePublished``, ``article:published_time`` style meta, ``<time>``,
+  ``itemprop=datePublished``, a date printed beside the headline, the URL. Never a
+  modification date, never a date in the future of the capture or before 1990, and null
+  when the page gives none.
+
+The page is read in one pass over its elements; nothing here changes the soup.
 """
 
 from __future__ import annotations
@@ -12,18 +22,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .authors import clean_authors, unescape
 from .dates import date_from_url, parse_date
+from .titles import choose_title, strip_site_suffix
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
     "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report",
     "scholarlyarticle", "techarticle", "socialmediaposting", "liveblogposting", "posting",
-    "webpage", "medicalwebpage", "creativework",
+    "webpage", "medicalwebpage", "creativework", "discussionforumposting", "qapage",
+    "howto", "recipe", "review", "itempage", "aboutpage", "collectionpage", "faqpage",
 }
+_GENERIC_TYPES = {"webpage", "creativework", "itempage", "aboutpage", "collectionpage",
+                  "faqpage"}
 
 
 @dataclass(slots=True)
@@ -40,6 +55,8 @@ class Metadata:
 
     def offer(self, name: str, value: Any, source: str) -> None:
         """Set a field unless a more trusted source already did."""
+        if isinstance(value, str):
+            value = re.sub(r"\s+", " ", unescape(value)).strip()
         if value in (None, "", [], ()):
             return
         if getattr(self, name) in (None, "", []):
@@ -47,13 +64,92 @@ class Metadata:
             self.provenance[name] = source
 
 
+@dataclass(slots=True)
+class _Page:
+    """What one pass over the elements collects for the rules below."""
+
+    ld_scripts: list[str] = field(default_factory=list)
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    h1s: list[Tag] = field(default_factory=list)
+    title_tag: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    times: list[Tag] = field(default_factory=list)
+    rel_authors: list[Tag] = field(default_factory=list)
+    prop_authors: list[Tag] = field(default_factory=list)
+    prop_dates: list[Tag] = field(default_factory=list)
+    byline_boxes: list[Tag] = field(default_factory=list)
+    date_boxes: list[Tag] = field(default_factory=list)
+
+
+_AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
+_DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
+_NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
+
+
+def _scan(soup: BeautifulSoup) -> _Page:
+    page = _Page()
+    for tag in soup.descendants:
+        if not isinstance(tag, Tag):
+            continue
+        name = tag.name
+        attrs = tag.attrs
+        if name == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            key = key or attrs.get("http-equiv")
+            content = attrs.get("content")
+            if key and content is not None:
+                page.metas.setdefault(str(key).strip().lower(), []).append(str(content).strip())
+            continue
+        if name == "script":
+            if "ld+json" in str(attrs.get("type", "")).lower():
+                page.ld_scripts.append(tag.string or tag.get_text() or "")
+            continue
+        if name == "h1":
+            if len(page.h1s) < 3:
+                page.h1s.append(tag)
+        elif name == "title":
+            if page.title_tag is None and not tag.find_parent("svg"):
+                page.title_tag = tag.get_text()
+        elif name == "time":
+            if len(page.times) < 10:
+                page.times.append(tag)
+        elif name == "link":
+            rel = str(attrs.get("rel", "")).lower().split()
+            if "canonical" in rel and page.canonical is None and attrs.get("href"):
+                page.canonical = str(attrs["href"]).strip()
+            continue
+        elif name == "html" and page.lang is None:
+            page.lang = attrs.get("lang") or attrs.get("xml:lang")
+        if not attrs:
+            continue
+        rel = attrs.get("rel")
+        if rel and "author" in str(rel).lower().split():
+            page.rel_authors.append(tag)
+        prop = attrs.get("itemprop")
+        if prop:
+            prop = str(prop).lower()
+            if "author" in prop.split() or "creator" in prop.split():
+                page.prop_authors.append(tag)
+            elif "datepublished" in prop or "datecreated" in prop:
+                page.prop_dates.append(tag)
+        classes = attrs.get("class")
+        if classes:
+            joined = classes if isinstance(classes, str) else " ".join(classes)
+            if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
+                if not _NOT_BYLINE_RE.search(joined):
+                    page.byline_boxes.append(tag)
+            if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
+                page.date_boxes.append(tag)
+    return page
+
+
 # ---------------------------------------------------------------------------- JSON-LD
 
 
-def _ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+def _ld_objects(scripts: list[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for script in soup.find_all("script", attrs={"type": re.compile("ld\\+json", re.I)}):
-        raw = script.string or script.get_text() or ""
+    for raw in scripts:
         raw = raw.strip().rstrip(";")
         if not raw:
             continue
@@ -68,7 +164,7 @@ def _ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
                 found.append(item)
                 if "@graph" in item:
@@ -82,51 +178,23 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k in kinds if k}
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of people or organisations, following ``{"@id": ...}`` references."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         name = value.get("name")
-        if isinstance(name, str):
-            return [name]
-        return []
+        if name is None and isinstance(value.get("@id"), str):
+            name = by_id.get(value["@id"], {}).get("name")
+        if isinstance(name, list):
+            name = name[0] if name else None
+        return [name] if isinstance(name, str) else []
     if isinstance(value, list):
         out: list[str] = []
         for item in value:
-            out.extend(_names(item))
+            out.extend(_names(item, by_id))
         return out
     return []
-
-
-def _from_json_ld(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> None:
-    objects = _ld_objects(soup)
-    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
-    # Real article types first; a generic WebPage only when nothing better is there.
-    articles.sort(key=lambda o: 1 if _types(o) <= {"webpage", "creativework"} else 0)
-    for obj in articles:
-        meta.offer("title", _first_str(obj.get("headline") or obj.get("name")), "json-ld")
-        authors = [a for a in _names(obj.get("author")) if not a.startswith("http")]
-        meta.offer("authors", clean_authors(authors), "json-ld")
-        meta.offer(
-            "published",
-            parse_date(_first_str(obj.get("datePublished") or obj.get("dateCreated")), now),
-            "json-ld",
-        )
-        meta.offer("description", _first_str(obj.get("description")), "json-ld")
-        meta.offer("language", _lang(_first_str(obj.get("inLanguage"))), "json-ld")
-        keywords = obj.get("keywords")
-        if isinstance(keywords, str):
-            keywords = keywords.split(",")
-        if isinstance(keywords, list):
-            meta.offer("tags", _tags([str(k) for k in keywords]), "json-ld")
-        publisher = _names(obj.get("publisher"))
-        if publisher:
-            meta.offer("site", publisher[0].strip(), "json-ld")
-    for obj in objects:
-        if _types(obj) & {"website", "organization", "newsmediaorganization"}:
-            name = obj.get("name")
-            if isinstance(name, str) and 0 < len(name) < 80:
-                meta.offer("site", name.strip(), "json-ld")
 
 
 def _first_str(value: Any) -> str | None:
@@ -137,22 +205,53 @@ def _first_str(value: Any) -> str | None:
     return str(value).strip() if isinstance(value, str | int | float) else None
 
 
+def _from_json_ld(page: _Page, meta: Metadata, authors: list, now: datetime | None) -> None:
+    objects = _ld_objects(page.ld_scripts)
+    by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
+    # Real article types first; a generic WebPage only when nothing better is there.
+    articles.sort(key=lambda o: 1 if _types(o) <= _GENERIC_TYPES else 0)
+    for obj in articles:
+        meta.offer("title", _first_str(obj.get("headline") or obj.get("name")), "json-ld")
+        names = [n for n in _names(obj.get("author") or obj.get("creator"), by_id)
+                 if not n.startswith("http")]
+        if names:
+            authors.append(("json-ld", names))
+        published = obj.get("datePublished") or obj.get("dateCreated")
+        meta.offer("published", parse_date(_first_str(published), now), "json-ld")
+        meta.offer("description", _first_str(obj.get("description")), "json-ld")
+        meta.offer("language", _lang(_first_str(obj.get("inLanguage"))), "json-ld")
+        keywords = obj.get("keywords")
+        if isinstance(keywords, str):
+            keywords = keywords.split(",")
+        if isinstance(keywords, list):
+            meta.offer("tags", _tags([str(k) for k in keywords]), "json-ld")
+        publisher = _names(obj.get("publisher"), by_id)
+        if publisher:
+            meta.offer("site", publisher[0].strip(), "json-ld")
+    for obj in objects:
+        if _types(obj) & {"website", "organization", "newsmediaorganization"}:
+            name = obj.get("name")
+            if isinstance(name, str) and 0 < len(name) < 80:
+                meta.offer("site", name.strip(), "json-ld")
+
+
 # ------------------------------------------------------------------------------ meta
 
+_AUTHOR_KEYS = ("author", "article:author", "byl", "dc.creator", "dc.creator.author",
+                "sailthru.author", "parsely-author", "citation_author", "twitter:creator:name",
+                "cxenseparse:author", "dcterms.creator")
+_PUBLISHED_KEYS = (
+    "article:published_time", "og:article:published_time", "datepublished", "publishdate",
+    "publish-date", "publish_date", "pubdate", "date", "dc.date", "dc.date.issued",
+    "dcterms.created", "dcterms.issued", "sailthru.date", "parsely-pub-date",
+    "citation_publication_date", "citation_date", "article.published", "published_time",
+    "og:published_time", "release_date", "published-date", "date.created",
+)
 
-def _meta_map(soup: BeautifulSoup) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for tag in soup.find_all("meta"):
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
-        content = tag.get("content")
-        if not key or content is None:
-            continue
-        values.setdefault(str(key).strip().lower(), []).append(str(content).strip())
-    return values
 
-
-def _from_meta(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> None:
-    m = _meta_map(soup)
+def _from_meta(page: _Page, meta: Metadata, authors: list, now: datetime | None) -> None:
+    m = page.metas
 
     def get(*keys: str) -> str | None:
         for key in keys:
@@ -162,24 +261,22 @@ def _from_meta(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> Non
         return None
 
     meta.offer("title", get("og:title", "twitter:title", "dc.title", "headline"), "meta")
-    for key in ("author", "article:author", "byl", "dc.creator", "dc.creator.author",
-                "sailthru.author", "parsely-author", "citation_author", "twitter:creator:name"):
+    for key in _AUTHOR_KEYS:
         names = [v for v in m.get(key, []) if v and not v.startswith(("http", "@"))]
         if names:
-            meta.offer("authors", clean_authors(names), "meta")
+            authors.append(("meta", names))
             break
-    for key in ("article:published_time", "og:article:published_time", "datepublished",
-                "publishdate", "publish-date", "pubdate", "date", "dc.date", "dc.date.issued",
-                "dcterms.created", "sailthru.date", "parsely-pub-date", "citation_publication_date",
-                "article.published", "published_time", "og:published_time", "release_date"):
+    for key in _PUBLISHED_KEYS:
         value = parse_date(get(key), now)
         if value:
             meta.offer("published", value, "meta")
             break
-    meta.offer("url", get("og:url"), "meta")
-    meta.offer(
-        "site", get("og:site_name", "application-name", "apple-mobile-web-app-title"), "meta"
-    )
+    url = get("og:url")
+    if url and url.lower().startswith("http%3a"):
+        url = unquote(url)
+    meta.offer("url", url, "meta")
+    site = get("og:site_name", "application-name", "apple-mobile-web-app-title")
+    meta.offer("site", site, "meta")
     meta.offer("description", get("description", "og:description", "twitter:description"), "meta")
     language = get("content-language", "og:locale", "language", "dc.language")
     meta.offer("language", _lang(language), "meta")
@@ -199,55 +296,93 @@ _BYLINE_RE = re.compile(
     r"authors\s*:|von|par|por|di|door|av|autor\s*:|автор\s*:?)\s+(.{2,120}?)\s*$",
     re.I | re.S,
 )
-_AUTHOR_CLASS_RE = re.compile(
-    r"\b(byline|author|writer|contributor|posted-by|entry-author)\b", re.I
-)
+_UPDATED_RE = re.compile(r"(?:updated|modified|edited|revised)\W*$", re.I)
 
 
-def _from_page(soup: BeautifulSoup, meta: Metadata, now: datetime | None) -> None:
-    if not meta.authors:
-        candidates: list[str] = []
-        for tag in soup.find_all(attrs={"rel": "author"}):
-            candidates.append(tag.get_text(" ", strip=True))
-        if not candidates:
-            for tag in soup.find_all(attrs={"itemprop": "author"}):
-                inner = tag.find(attrs={"itemprop": "name"})
-                value = inner.get("content") if inner and inner.get("content") else None
-                candidates.append(value or (inner or tag).get_text(" ", strip=True))
-        if not candidates:
-            for tag in soup.find_all(class_=_AUTHOR_CLASS_RE, limit=20):
-                text = tag.get_text(" ", strip=True)
-                if 2 < len(text) < 120:
-                    candidates.append(text)
+def _text(tag: Tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
+
+
+def _byline_name(tag: Tag) -> str:
+    """The name in a byline element: its link or name child, else its first line."""
+    for child in tag.find_all(["a", "span", "strong", "b"], limit=12):
+        attrs = child.attrs
+        joined = f"{attrs.get('class', '')} {attrs.get('itemprop', '')} {attrs.get('rel', '')}"
+        if child.name == "a" or re.search(r"name|author", joined, re.I):
+            text = _text(child)
+            if 2 < len(text) < 60:
+                return text
+    lines = [ln.strip() for ln in tag.get_text("\n").split("\n") if ln.strip()]
+    return lines[0] if lines else ""
+
+
+def _page_authors(page: _Page, authors: list) -> None:
+    names = [_text(t) for t in page.rel_authors[:3]]
+    if names:
+        authors.append(("rel-author", names))
+    names = []
+    for tag in page.prop_authors[:3]:
+        inner = tag.find(attrs={"itemprop": "name"}) if tag.name != "meta" else None
+        value = inner.get("content") if inner is not None else tag.get("content")
+        names.append(str(value) if value else _text(inner or tag))
+    if names:
+        authors.append(("microdata", names))
+    for tag in page.byline_boxes:
+        name = _byline_name(tag)
+        if 2 < len(name) < 120:
+            authors.append(("byline", [name]))
+
+
+def _strings_after(start: Tag, limit: int) -> list[str]:
+    out: list[str] = []
+    for node in start.next_elements:
+        if type(node) is NavigableString:
+            text = node.strip()
+            if text:
+                out.append(text)
+                if len(out) >= limit:
                     break
-        names = clean_authors(candidates)
-        meta.offer("authors", names, "byline")
+    return out
+
+
+def _visible_date(page: _Page, now: datetime | None) -> str | None:
+    """A date printed beside the headline, or in a dated byline element."""
+    for h1 in page.h1s[:1]:
+        strings = _strings_after(h1, 40)
+        for i, text in enumerate(strings):
+            if len(text) > 120:
+                continue
+            value = parse_date(text, now)
+            if value and not (i and _UPDATED_RE.search(strings[i - 1])):
+                return value
+    for tag in page.date_boxes:
+        text = _text(tag)
+        if len(text) <= 120:
+            value = parse_date(text, now)
+            if value:
+                return value
+    return None
+
+
+def _from_page(page: _Page, meta: Metadata, now: datetime | None) -> None:
     if not meta.published:
-        for tag in soup.find_all("time", limit=10):
-            value = parse_date(tag.get("datetime") or tag.get_text(" ", strip=True), now)
+        for tag in page.times:
+            value = parse_date(tag.get("datetime") or _text(tag), now)
             if value:
                 meta.offer("published", value, "time-tag")
                 break
     if not meta.published:
-        for tag in soup.find_all(attrs={"itemprop": re.compile("datePublished|dateCreated", re.I)}):
-            value = parse_date(tag.get("content") or tag.get("datetime") or tag.get_text(" "), now)
+        for tag in page.prop_dates:
+            value = parse_date(tag.get("content") or tag.get("datetime") or _text(tag), now)
             if value:
                 meta.offer("published", value, "microdata")
                 break
-    if not meta.title:
-        h1 = soup.find("h1")
-        if h1:
-            meta.offer("title", h1.get_text(" ", strip=True), "h1")
-    if not meta.title and soup.title:
-        meta.offer("title", soup.title.get_text(" ", strip=True), "title-tag")
-    if not meta.url:
-        link = soup.find("link", rel="canonical")
-        if link and link.get("href"):
-            meta.offer("url", str(link["href"]).strip(), "canonical")
+    if not meta.published:
+        meta.offer("published", _visible_date(page, now), "page-text")
+    if not meta.url and page.canonical:
+        meta.offer("url", page.canonical, "canonical")
     if not meta.language:
-        html = soup.find("html")
-        if isinstance(html, Tag):
-            meta.offer("language", _lang(html.get("lang") or html.get("xml:lang")), "html-lang")
+        meta.offer("language", _lang(page.lang), "html-lang")
 
 
 def text_byline(lines: list[str]) -> tuple[list[str], int | None]:
@@ -266,48 +401,6 @@ def text_byline(lines: list[str]) -> tuple[list[str], int | None]:
 
 # --------------------------------------------------------------------------- helpers
 
-_AUTHOR_NOISE_RE = re.compile(
-    r"^(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by|author\s*:|"
-    r"authors\s*:|von|par|por|door|autor\s*:|автор\s*:?)\s*",
-    re.I,
-)
-_AUTHOR_TAIL_RE = re.compile(
-    r"\s*(?:[|•·,–—-]\s*)?(?:staff\s+(?:writer|reporter)|correspondent|contributor|editor|"
-    r"senior\s+\w+|published|updated|posted|on\s+\w+\s+\d).*$",
-    re.I,
-)
-_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bи\b|\|)\s*", re.I)
-_NOT_NAMES = {
-    "staff", "admin", "administrator", "editor", "editors", "the editors", "news desk",
-    "newsdesk", "guest", "guest author", "unknown", "anonymous", "team", "editorial",
-    "editorial staff", "staff writer", "staff reporter", "wire", "reuters", "ap",
-    "associated press", "afp", "contributor", "follow", "facebook", "twitter",
-}
-
-
-def clean_authors(raw: list[str]) -> list[str]:
-    """Person names from byline strings: no "By", no roles, no dates, no site names."""
-    names: list[str] = []
-    for item in raw:
-        if not item:
-            continue
-        text = re.sub(r"\s+", " ", str(item)).strip()
-        text = _AUTHOR_NOISE_RE.sub("", text)
-        text = re.sub(r"\S+@\S+", "", text)
-        text = _AUTHOR_TAIL_RE.sub("", text)
-        for part in _SPLIT_RE.split(text):
-            part = part.strip(" .,:;-–—|•·\"'()[]")
-            part = _AUTHOR_NOISE_RE.sub("", part).strip()
-            if not part or len(part) > 60 or len(part.split()) > 5:
-                continue
-            if part.lower() in _NOT_NAMES or any(ch.isdigit() for ch in part):
-                continue
-            if part.startswith(("http", "www.", "@")) or "/" in part:
-                continue
-            if part not in names:
-                names.append(part)
-    return names
-
 
 def _lang(value: str | None) -> str | None:
     if not value:
@@ -320,33 +413,11 @@ def _tags(values: list[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for value in values:
-        tag = re.sub(r"\s+", " ", value).strip().strip("#").strip()
+        tag = re.sub(r"\s+", " ", unescape(value)).strip().strip("#").strip()
         if tag and len(tag) <= 60 and tag.lower() not in seen:
             seen.add(tag.lower())
             out.append(tag)
     return out[:30]
-
-
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ")
-
-
-def strip_site_suffix(title: str, site: str | None) -> str:
-    """Drop a " | Site" style suffix or prefix from a title."""
-    title = re.sub(r"\s+", " ", title).strip()
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        parts = title.split(sep)
-        head, tail = sep.join(parts[:-1]), parts[-1]
-        site_l = (site or "").lower()
-        if site_l and (tail.lower() in site_l or site_l in tail.lower()):
-            return head.strip()
-        first, rest = parts[0], sep.join(parts[1:])
-        if site_l and (first.lower() in site_l or site_l in first.lower()):
-            return rest.strip()
-        if len(tail) <= 30 and len(head) >= 2 * len(tail):
-            return head.strip()
-    return title
 
 
 def site_from_url(url: str | None) -> str | None:
@@ -356,19 +427,48 @@ def site_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else (host or None)
 
 
+def _site_names(meta: Metadata) -> tuple[str, ...]:
+    names = [meta.site or ""]
+    host = site_from_url(meta.url)
+    if host:
+        names.append(host)
+        names.append(host.split(".")[-2] if host.count(".") >= 1 else host)
+    return tuple(n for n in names if n)
+
+
 def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metadata:
     """Everything but the body, read before the cleaner removes the page around it."""
     meta = Metadata()
-    _from_json_ld(soup, meta, now)
-    _from_meta(soup, meta, now)
-    _from_page(soup, meta, now)
+    page = _scan(soup)
+    author_sources: list[tuple[str, list[str]]] = []
+    _from_json_ld(page, meta, author_sources, now)
+    _from_meta(page, meta, author_sources, now)
     if meta.url and not re.match(r"^https?://", meta.url):
         meta.url = None
         meta.provenance.pop("url", None)
+    _from_page(page, meta, now)
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
-    if meta.title:
-        meta.title = strip_site_suffix(meta.title, meta.site)
     if meta.site and len(meta.site) > 80:
         meta.site = None
+        meta.provenance.pop("site", None)
+    _page_authors(page, author_sources)
+    sites = _site_names(meta)
+    for source, raw in author_sources:
+        names = clean_authors(raw, sites)
+        if names:
+            meta.offer("authors", names, source)
+            break
+    declared, declared_from = meta.title, meta.provenance.get("title")
+    if not declared and page.title_tag:
+        declared, declared_from = page.title_tag, "title-tag"
+    headings = [re.sub(r"\s+", " ", h.get_text()).strip() for h in page.h1s]
+    title, from_h1 = choose_title(headings, declared and unescape(declared), meta.site)
+    meta.title = None
+    meta.provenance.pop("title", None)
+    meta.offer("title", title, from_h1 or declared_from or "title-tag")
     return meta
+
+
+__all__ = ["Metadata", "clean_authors", "extract_metadata", "site_from_url",
+           "strip_site_suffix", "text_byline"]

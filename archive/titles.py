@@ -1,0 +1,59 @@
+"""Which of a page's titles is the article's, and without the site's name around it."""
+
+from __future__ import annotations
+
+import re
+
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ")
+_WORD_RE = re.compile(r"\w+")
+_STOP = frozenset({
+    "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is",
+    "are", "how", "what", "your", "you", "from", "vs", "best", "top", "guide",
+})
+
+
+def strip_site_suffix(title: str, site: str | None) -> str:
+    """Drop a " | Site" style suffix or prefix from a title."""
+    title = re.sub(r"\s+", " ", title).strip()
+    site_l = (site or "").lower()
+    for sep in _TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        parts = title.split(sep)
+        head, tail = sep.join(parts[:-1]), parts[-1]
+        if site_l and (tail.lower() in site_l or site_l in tail.lower()):
+            return head.strip()
+        first, rest = parts[0], sep.join(parts[1:])
+        if site_l and (first.lower() in site_l or site_l in first.lower()):
+            return rest.strip()
+        if len(tail) <= 30 and len(head) >= 2 * len(tail):
+            return head.strip()
+    return title
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
+
+
+def choose_title(
+    headings: list[str], declared: str | None, site: str | None
+) -> tuple[str | None, str]:
+    """The title a reader sees, and where it came from.
+
+    The page's own ``<h1>`` is the headline as printed; the declared title (JSON-LD, Open
+    Graph, ``<title>``) is often a search-engine variant of it. A heading wins when it is
+    about the same thing as the declared title (shares a third of its words), so a logo
+    or section name set in ``<h1>`` does not.
+    """
+    clean_declared = strip_site_suffix(declared, site) if declared else None
+    site_l = (site or "").strip().lower()
+    for heading in headings:
+        heading = re.sub(r"\s+", " ", heading).strip()
+        if not 4 <= len(heading) <= 300 or heading.lower() == site_l:
+            continue
+        if not clean_declared:
+            return heading, "h1"
+        want = _words(clean_declared)
+        if want and len(_words(heading) & want) * 3 >= len(want):
+            return heading, "h1"
+    return clean_declared, ""
