@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-_PREFIX_RE = re.compile(
+PREFIX_RE = re.compile(
     r"^(?:(?:written|posted|words|story|reporting|text|recipe|photos?|article|review|"
     r"interview|compiled|published)\s+by\s+|by[:\s]\s*|(?:von|par|por|door|di|av)\s+|"
     r"(?:authors?|autor|автор|writer)\s*(?::\s*|\s+(?=[A-Z])))",
@@ -76,7 +76,7 @@ def _tidy(part: str) -> str:
 
 
 def _names_in(text: str) -> list[str]:
-    text = _PREFIX_RE.sub("", text).strip()
+    text = PREFIX_RE.sub("", text).strip()
     text = re.sub(r"\S+@\S+\.\w+", "", text)
     text = _ROLE_TAIL_RE.sub("", text)
     pieces = _SITE_SEP_RE.split(text)
@@ -97,13 +97,33 @@ def _plausible(name: str) -> bool:
     if len(name) > 60 or len(name.split()) > 6 or len(name) < 2:
         return False
     folded = name.lower()
-    if folded in _NOT_NAMES or _PREFIX_RE.match(name) and not _PREFIX_RE.sub("", name):
+    if folded in _NOT_NAMES or PREFIX_RE.match(name) and not PREFIX_RE.sub("", name):
         return False
     if any(ch.isdigit() for ch in name.split(",")[0]):
         return False
     if name.startswith(("http", "www.", "@")) or "/" in name or _USERNAME_RE.match(name):
         return False
     return any(ch.isalpha() for ch in name)
+
+
+_ORG_WORDS_RE = re.compile(
+    r"\b(?:inc|llc|ltd|gmbh|co|corp|company|group|media|news|today|times|post|journal|"
+    r"magazine|press|blog|team|staff|desk|clinic|hospital|health|university|college|school|"
+    r"institute|foundation|association|society|council|agency|studio|studios|store|shop|"
+    r"official|network|radio|tv|daily|weekly|online|digital|labs?|solutions|services|"
+    r"editorial|editors|newsroom|center|centre|partners|global|international|the)\b",
+    re.I,
+)
+
+
+def looks_like_person(name: str) -> bool:
+    """Two to four capitalised words and nothing an organisation calls itself."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() and not w.isupper() for w in words if len(w) > 1)
+        and not _ORG_WORDS_RE.search(name)
+    )
 
 
 def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]:
@@ -115,7 +135,7 @@ def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]
             continue
         text = re.sub(r"\s+", " ", unescape(str(item))).strip()
         for name in _names_in(text):
-            name = _PREFIX_RE.sub("", name).strip()
+            name = PREFIX_RE.sub("", name).strip()
             if not _plausible(name) or name in names:
                 continue
             if sites and _fold(name) in sites:

@@ -69,6 +69,7 @@ _ALIASES = {
     "unicode": "utf-16",
 }
 
+_CENTRAL_EUROPEAN = {"cp1250", "iso8859-2"}
 _LATIN_FAMILY = {"cp1252", "cp1250", "cp1254", "iso8859-15", "iso8859-2"}
 
 _DECL_RE = re.compile(
@@ -166,6 +167,11 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     if best is None or best.encoding is None:
         raise InputError(path, "undecodable bytes: no text encoding fits this file")
     codec = _codec(best.encoding) or best.encoding
+    if declared == "utf-8" and codec in _CENTRAL_EUROPEAN:
+        # A page that claims UTF-8 but is not was almost always saved by a Western editor:
+        # byte statistics cannot tell Latin-1 German or French from cp1250, browsers and
+        # people can.
+        codec = "cp1252"
     try:
         text = data.decode(codec)
     except (UnicodeDecodeError, LookupError):

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .authors import clean_authors, unescape
+from .authors import PREFIX_RE, clean_authors, looks_like_person, unescape
 from .dates import date_from_url, parse_date
 from .titles import choose_title, strip_site_suffix
 
@@ -272,7 +272,7 @@ def _from_meta(page: _Page, meta: Metadata, authors: list, now: datetime | None)
             meta.offer("published", value, "meta")
             break
     url = get("og:url")
-    if url and url.lower().startswith("http%3a"):
+    if url and re.match(r"https?%3a", url, re.I):
         url = unquote(url)
     meta.offer("url", url, "meta")
     site = get("og:site_name", "application-name", "apple-mobile-web-app-title")
@@ -296,7 +296,8 @@ _BYLINE_RE = re.compile(
     r"authors\s*:|von|par|por|di|door|av|autor\s*:|автор\s*:?)\s+(.{2,120}?)\s*$",
     re.I | re.S,
 )
-_UPDATED_RE = re.compile(r"(?:updated|modified|edited|revised)\W*$", re.I)
+_UPDATED_START_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|edited|revised)", re.I)
+_UPDATED_RE = re.compile(r"(?:updated|modified|edited|revised)\W*(?:on\W*)?$", re.I)
 
 
 def _text(tag: Tag) -> str:
@@ -316,6 +317,26 @@ def _byline_name(tag: Tag) -> str:
     return lines[0] if lines else ""
 
 
+_BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
+                            "author:", "authors:", "by:", "written by:", "posted by:"})
+_NAME_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)"
+                           r"(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)){1,4}$")
+
+
+def _headline_byline(page: _Page) -> str | None:
+    """A "By Jane Doe" line (or a "By" label and the name after it) under the headline."""
+    for h1 in page.h1s[:1]:
+        strings = _strings_after(h1, 30)
+        for i, text in enumerate(strings):
+            if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
+                candidate = strings[i + 1]
+                if _NAME_LIKE_RE.match(candidate):
+                    return candidate
+            elif len(text) < 80 and _BYLINE_RE.match(text):
+                return text
+    return None
+
+
 def _page_authors(page: _Page, authors: list) -> None:
     names = [_text(t) for t in page.rel_authors[:3]]
     if names:
@@ -327,15 +348,18 @@ def _page_authors(page: _Page, authors: list) -> None:
         names.append(str(value) if value else _text(inner or tag))
     if names:
         authors.append(("microdata", names))
+    byline = _headline_byline(page)
+    if byline:
+        authors.append(("byline", [byline]))
     for tag in page.byline_boxes:
-        name = _byline_name(tag)
-        if 2 < len(name) < 120:
+        name = PREFIX_RE.sub("", _byline_name(tag)).strip()
+        if _NAME_LIKE_RE.match(name):
             authors.append(("byline", [name]))
 
 
-def _strings_after(start: Tag, limit: int) -> list[str]:
+def _strings_after(start: Tag, limit: int, backwards: bool = False) -> list[str]:
     out: list[str] = []
-    for node in start.next_elements:
+    for node in start.previous_elements if backwards else start.next_elements:
         if type(node) is NavigableString:
             text = node.strip()
             if text:
@@ -348,19 +372,36 @@ def _strings_after(start: Tag, limit: int) -> list[str]:
 def _visible_date(page: _Page, now: datetime | None) -> str | None:
     """A date printed beside the headline, or in a dated byline element."""
     for h1 in page.h1s[:1]:
-        strings = _strings_after(h1, 40)
-        for i, text in enumerate(strings):
-            if len(text) > 120:
-                continue
-            value = parse_date(text, now)
-            if value and not (i and _UPDATED_RE.search(strings[i - 1])):
-                return value
+        after = _strings_after(h1, 40)
+        before = _strings_after(h1, 15, backwards=True)[::-1]
+        for strings in (after, before):
+            for i, text in enumerate(strings):
+                if len(text) > 120:
+                    continue
+                value = parse_date(text, now)
+                if value and not (i and _UPDATED_RE.search(strings[i - 1])):
+                    if not _UPDATED_START_RE.match(text):
+                        return value
     for tag in page.date_boxes:
         text = _text(tag)
         if len(text) <= 120:
             value = parse_date(text, now)
             if value:
                 return value
+    return None
+
+
+def _visible_updated(page: _Page, now: datetime | None) -> str | None:
+    """An "Updated: May 5, 2025" line beside the headline."""
+    for h1 in page.h1s[:1]:
+        strings = _strings_after(h1, 40)
+        for i, text in enumerate(strings):
+            if len(text) <= 120 and (
+                _UPDATED_START_RE.match(text) or (i and _UPDATED_RE.search(strings[i - 1]))
+            ):
+                value = parse_date(text, now)
+                if value:
+                    return value
     return None
 
 
@@ -449,13 +490,18 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     _from_page(page, meta, now)
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
+    if not meta.published:
+        # No publication date anywhere: an "Updated" date printed under the headline is the
+        # best the page says, and the provenance says that is what it is.
+        meta.offer("published", _visible_updated(page, now), "page-text-updated")
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)
     _page_authors(page, author_sources)
     sites = _site_names(meta)
     for source, raw in author_sources:
-        names = clean_authors(raw, sites)
+        # A personal site is named after its author: a person's name there is no site name.
+        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
         if names:
             meta.offer("authors", names, source)
             break

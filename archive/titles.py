@@ -46,10 +46,15 @@ def choose_title(
     or section name set in ``<h1>`` does not.
     """
     clean_declared = strip_site_suffix(declared, site) if declared else None
-    site_l = (site or "").strip().lower()
+    parts = {p.strip().lower() for p in re.split(r"\s[|–—:·•/-]\s", declared or "")}
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
-        if not 4 <= len(heading) <= 300 or heading.lower() == site_l:
+        folded = heading.lower()
+        if not 4 <= len(heading) <= 300 or folded == (site or "").strip().lower():
+            continue
+        if declared and clean_declared and folded in parts and folded != clean_declared.lower():
+            # The heading is what the declared title carries beside the headline: the site.
+            clean_declared = strip_site_suffix(declared, heading)
             continue
         if not clean_declared:
             return heading, "h1"

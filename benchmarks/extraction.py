@@ -191,6 +191,7 @@ class Output:
     date: str | None = None
     seconds: float = 0.0
     error: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 def run_ours(page: Page) -> Output:
@@ -202,7 +203,7 @@ def run_ours(page: Page) -> Output:
     elapsed = time.perf_counter() - start
     return Output(
         body=record.body, title=record.title, authors=list(record.authors),
-        date=record.published, seconds=elapsed,
+        date=record.published, seconds=elapsed, provenance=dict(record.provenance),
     )
 
 
@@ -382,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
                     tp, fp, fn = shingle_match(page.body, out.body)
                     row[name] = {"p": _precision(tp, fp, fn), "r": _recall(tp, fp, fn),
                                  "title": out.title, "authors": out.authors, "date": out.date,
-                                 "error": out.error}
+                                 "error": out.error, "provenance": out.provenance}
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.json:
         print(json.dumps(report, indent=1))
