@@ -179,10 +179,32 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     return _checked(text, codec, "detected", path)
 
 
+_DOUBLE_UTF8_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
+_C1_RE = re.compile("[\u0080-\u009f]")
+
+
+def _undouble(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return match.group(0)
+
+
+def repair_double_utf8(text: str) -> str:
+    """Undo UTF-8 that a page's own software encoded twice ("â\x80\x99" for "’").
+
+    C1 control characters never occur in real text, so their presence is the tell; only
+    the runs that decode cleanly as UTF-8 are changed.
+    """
+    if not _C1_RE.search(text):
+        return text
+    return _DOUBLE_UTF8_RE.sub(_undouble, text)
+
+
 def _checked(text: str, codec: str, how: str, path: str) -> Decoded:
     if _looks_binary(text):
         raise InputError(path, "binary junk: too many control characters for a text page")
-    return Decoded(text=text, encoding=codec, how=how)
+    return Decoded(text=repair_double_utf8(text), encoding=codec, how=how)
 
 
 _HTML_HINT_RE = re.compile(

@@ -304,6 +304,20 @@ def _text(tag: Tag) -> str:
     return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
 
 
+def _heading_text(tag: Tag) -> str:
+    """A heading's words: inline pieces joined as written, a line break or block a space."""
+    pieces: list[str] = []
+    for node in tag.descendants:
+        if type(node) is NavigableString:
+            pieces.append(str(node))
+        elif isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCKISH):
+            pieces.append(" ")
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
+
+
+_BLOCKISH = frozenset({"div", "p", "h2", "h3"})
+
+
 def _byline_name(tag: Tag) -> str:
     """The name in a byline element: its link or name child, else its first line."""
     for child in tag.find_all(["a", "span", "strong", "b"], limit=12):
@@ -508,7 +522,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     declared, declared_from = meta.title, meta.provenance.get("title")
     if not declared and page.title_tag:
         declared, declared_from = page.title_tag, "title-tag"
-    headings = [re.sub(r"\s+", " ", h.get_text()).strip() for h in page.h1s]
+    headings = [_heading_text(h) for h in page.h1s]
     title, from_h1 = choose_title(headings, declared and unescape(declared), meta.site)
     meta.title = None
     meta.provenance.pop("title", None)

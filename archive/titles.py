@@ -31,6 +31,12 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
+def _ends_with(title: str, site: str) -> bool:
+    folded, site_l = title.lower(), site.strip().lower()
+    return any(folded.endswith(sep + site_l) or folded.startswith(site_l + sep)
+               for sep in _TITLE_SEPARATORS)
+
+
 def _words(text: str) -> set[str]:
     return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
 
@@ -46,7 +52,8 @@ def choose_title(
     or section name set in ``<h1>`` does not.
     """
     clean_declared = strip_site_suffix(declared, site) if declared else None
-    parts = {p.strip().lower() for p in re.split(r"\s[|–—:·•/-]\s", declared or "")}
+    parts = sorted((p.strip().lower() for p in re.split(r"\s[|–—·•/-]\s", declared or "")),
+                   key=len)[:-1]  # every part but the longest, which is the headline
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
         folded = heading.lower()
@@ -56,6 +63,8 @@ def choose_title(
             # The heading is what the declared title carries beside the headline: the site.
             clean_declared = strip_site_suffix(declared, heading)
             continue
+        if site:
+            heading = strip_site_suffix(heading, site) if _ends_with(heading, site) else heading
         if not clean_declared:
             return heading, "h1"
         want = _words(clean_declared)

@@ -39,3 +39,17 @@ def test_latin1_page_labelled_utf8_is_read_as_windows_1252() -> None:
 def test_undeclared_cp1251_page_is_detected() -> None:
     record = extract_file(ENCODINGS / "cp1251-nometa.html")
     assert record.provenance["encoding"] == "cp1251 (detected)"
+
+
+def test_utf8_encoded_twice_by_the_site_is_repaired(tmp_path: Path) -> None:
+    page = tmp_path / "double.html"
+    twice = "A DIY Investor’s Guide".encode().decode("latin-1")
+    page.write_bytes(
+        f"<html><head><meta charset='utf-8'><title>{twice}</title></head>"
+        f"<body><article><p>{twice} to retirement calculators, fees and "
+        f"withdrawal rates, explained for people who plan on their own.</p>"
+        f"</article></body></html>".encode()
+    )
+    record = extract_file(page)
+    assert record.title == "A DIY Investor’s Guide"
+    assert not MOJIBAKE_RE.search(record.body)
