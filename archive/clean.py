@@ -27,12 +27,12 @@ from .textmass import BLOCK_TAGS, TextMass, measure
 
 # Never text, whatever their size.
 _ALWAYS_DROP = (
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
+    "script", "style", "template", "svg", "canvas", "iframe", "object", "embed",
     "select", "textarea", "input", "link", "meta", "video", "audio", "map", "head",
 )
 # Usually furniture, but a broken page can wrap everything in one of them.
 _FURNITURE_TAGS = frozenset({
-    "form", "button", "label", "nav", "footer", "aside", "dialog", "menu",
+    "form", "button", "label", "nav", "footer", "aside", "dialog", "menu", "noscript",
 })
 _STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
 _FURNITURE_ROLES = frozenset({
@@ -49,6 +49,10 @@ _NEGATIVE_RE = re.compile(
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 WRAPPER_SHARE = 0.5
 """An element holding more than this share of the page's text is a wrapper, never furniture."""
+PROSE_PAGE_SHARE = 0.25
+"""Below this share of prose in its text outside links, a page is weighed by that text."""
+LINK_PAGE_SHARE = 0.15
+"""When dropping link lists leaves less than this share of the text, the links are kept."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -68,7 +72,8 @@ def _attr_tokens(tag: Tag) -> list[str]:
 
 
 def _is_hidden(attrs: dict) -> bool:
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+    # aria-hidden only hides from screen readers; decorative duplicates are still shown.
+    if "hidden" in attrs:
         return True
     style = attrs.get("style")
     if style:
@@ -129,16 +134,24 @@ def _class_weight(tag: Tag) -> int:
 
 
 def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
-    """Stage 3: the deepest element that still holds most of the page's prose."""
+    """Stage 3: the deepest element that still holds most of the page's prose.
+
+    A page with little prose (a product page, a schedule, a shop's category) is measured by
+    its text outside links instead.
+    """
     node = soup.body or soup
-    total = stats.mass_of(node)
+    weigh = stats.mass_of
+    plain = stats.text_of(node) - stats.links.get(id(node), 0)
+    if stats.mass_of(node) < PROSE_PAGE_SHARE * plain:
+        weigh = stats.plain_of
+    total = weigh(node)
     if not total:
         return node
     while True:
         best, best_mass = None, -1
         for child in node.children:
             if isinstance(child, Tag):
-                m = stats.mass_of(child)
+                m = weigh(child)
                 if m > best_mass:
                     best, best_mass = child, m
         if best is None or best_mass < CONTENT_SHARE * total:
@@ -146,7 +159,7 @@ def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
         node = best
 
 
-def _blocks(node: Tag) -> list[str]:
+def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
     """Stage 4: an element's text as blocks, split where block-level elements start and end.
 
     A short block whose text is mostly link text (a list of related links, a tag cloud)
@@ -164,7 +177,7 @@ def _blocks(node: Tag) -> list[str]:
         link_chars = 0
         if not text:
             return
-        if linked >= 0.7 * len(text) and len(text) < 300:
+        if not keep_links and linked >= 0.7 * len(text) and len(text) < 300:
             return
         blocks.append(text)
 
@@ -236,9 +249,11 @@ def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     strip_furniture(soup)
     stats = measure(soup.body or soup)
     best = choose_content(soup, stats)
-    blocks: list[str] = []
-    for node in _widen(best, stats):
-        blocks.extend(_blocks(node))
+    nodes = _widen(best, stats)
+    blocks = [b for node in nodes for b in _blocks(node)]
+    if sum(map(len, blocks)) < LINK_PAGE_SHARE * sum(stats.text_of(n) for n in nodes):
+        # Nearly all of it is links: a listing or a link directory, whose links are its content.
+        blocks = [b for node in nodes for b in _blocks(node, keep_links=True)]
     return filter_blocks(blocks, title)
 
 

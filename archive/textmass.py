@@ -40,6 +40,11 @@ class TextMass:
     def mass_of(self, tag: Tag) -> int:
         return self.mass.get(id(tag), 0)
 
+    def plain_of(self, tag: Tag) -> int:
+        """Text outside links."""
+        key = id(tag)
+        return self.text.get(key, 0) - self.links.get(key, 0)
+
     def link_density(self, tag: Tag) -> float:
         text = self.text.get(id(tag), 0)
         return min(1.0, self.links.get(id(tag), 0) / text) if text else 1.0
