@@ -94,7 +94,7 @@ _BAD_TOKEN_RE = re.compile(
     r"|related|related-?(?:posts?|articles?|stories|content|links)|yarpp\w*|more-?stories|recirc\w*"
     r"|newsletter\w*|subscribe\w*|subscription|signup|sign-up|mailchimp\w*|mc4wp\w*|optin\w*"
     r"|cookie\w*|consent\w*|gdpr\w*|cmp\w*"
-    r"|sidebar|widget-?area|widgets?|secondary"
+    r"|sidebar|widget-?area|secondary"
     r"|advert\w*|ads?|ad-?(?:slot|unit|container|wrapper|banner)|adsense|dfp\w*|sponsor\w*|promo\w*|outbrain\w*|taboola\w*"
     r"|breadcrumbs?|pagination|pager|nav|navbar|navigation|menu|site-?(?:header|footer|nav)|masthead"
     r"|footer|header-?(?:bar|nav)|topbar|toolbar"

@@ -49,6 +49,8 @@ _NEGATIVE_RE = re.compile(
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 WRAPPER_SHARE = 0.5
 """An element holding more than this share of the page's text is a wrapper, never furniture."""
+HIDDEN_PROSE = 400
+"""A hidden element with at least this much prose is content waiting to be shown."""
 PROSE_PAGE_SHARE = 0.25
 """Below this share of prose in its text outside links, a page is weighed by that text."""
 LINK_PAGE_SHARE = 0.15
@@ -82,29 +84,36 @@ def _is_hidden(attrs: dict) -> bool:
     return False
 
 
-def _is_furniture(tag: Tag) -> bool:
-    if tag.name in _FURNITURE_TAGS:
-        return True
+def _furniture_kind(tag: Tag) -> str | None:
+    """"hidden" for elements not shown, "furniture" for page furniture, else None."""
+    if tag.name in _FURNITURE_TAGS or tag.name == "header":
+        return "furniture"
     attrs = tag.attrs
     if not attrs or tag.name in _STRUCTURE_TAGS:
-        return False
-    if _is_hidden(attrs) or str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
-        return True
-    return any(is_boilerplate_token(tok) for tok in _attr_tokens(tag))
+        return None
+    if _is_hidden(attrs):
+        return "hidden"
+    if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
+        return "furniture"
+    if any(is_boilerplate_token(tok) for tok in _attr_tokens(tag)):
+        return "furniture"
+    return None
 
 
 def strip_furniture(soup: BeautifulSoup) -> None:
     """Stages 1 and 2: remove everything that is never article text, in place."""
     body = soup.body or soup
     never: list[Tag] = []
-    maybe: list[Tag] = []
+    maybe: list[tuple[Tag, str]] = []
     comments: list[Comment] = []
     for node in soup.descendants:
         if isinstance(node, Tag):
             if node.name in _ALWAYS_DROP:
                 never.append(node)
-            elif node.name == "header" or _is_furniture(node):
-                maybe.append(node)
+            else:
+                kind = _furniture_kind(node)
+                if kind:
+                    maybe.append((node, kind))
         elif isinstance(node, Comment):
             comments.append(node)
     for comment in comments:
@@ -114,8 +123,18 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             tag.decompose()
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
-    for tag in maybe:
-        if not tag.decomposed and stats.text_of(tag) <= limit:
+    for tag, kind in maybe:
+        if tag.decomposed:
+            continue
+        text = stats.text_of(tag)
+        if kind == "hidden":
+            # Tabs, "read more" folds and streamed page parts are hidden until a script
+            # shows them; menus and pop-ups are not written as paragraphs.
+            mass = stats.mass_of(tag)
+            if mass < HIDDEN_PROSE or mass < 0.5 * text:
+                tag.decompose()
+        # A wrapper holds most of the page in text that is not links; a mega-menu does not.
+        elif text <= limit or stats.link_density(tag) > 0.5:
             tag.decompose()
 
 
