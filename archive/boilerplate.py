@@ -47,6 +47,15 @@ _LINE_PATTERNS = [
     r"notify me of (follow-up comments|new posts) by email\.?",
     r"(loading|please wait)\.*",
     r"share this post on",
+    r"\d+ ?(min|mins|minutes?)( read| reading time)?",
+    r"(reading time|read time):? \d+ ?(min|mins|minutes?)",
+    r"(table of contents|contents|in this article|on this page|jump to:?|skip to)( \w+)?:?",
+    r"oops! something went wrong.{0,80}",
+    r"by (submitting|signing up|subscribing|clicking).{0,200}",
+    r"thank you!? your submission has been received!?",
+    r"(listen to|print) this article",
+    r"your browser does not support the (audio|video) element\.?",
+    r"(photo|image|credit|source): ?.{0,60}",
 ]
 _LINE_RE = re.compile(r"^(?:" + "|".join(_LINE_PATTERNS) + r")$")
 

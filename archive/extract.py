@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
 
 from .clean import clean_html, clean_text_lines
+from .dates import parse_date
 from .decode import decode, looks_like_html, truncation_reason
 from .errors import InputError
 from .metadata import (
@@ -31,6 +32,11 @@ from .urls import fold_url
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MAX_BYTES = 50 * 1024 * 1024
+_DATE_WORDS_RE = re.compile(
+    r"\b(?:published|posted|updated|last|modified|on|at|am|pm|jan\w*|feb\w*|mar\w*|apr\w*|"
+    r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|"
+    r"fri\w*|sat\w*|sun\w*|[a-z]{2,4}t|utc|gmt)\b"
+)
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
 
@@ -115,7 +121,9 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
     paragraphs = clean_html(soup, meta.title)
     names = {a.lower() for a in meta.authors}
     kept: list[str] = []
-    for para in paragraphs:
+    for i, para in enumerate(paragraphs):
+        if i < 12 and len(para) < 60 and (para.lower() in names or _is_dateline(para, now)):
+            continue  # the byline's name or date on a line of its own, above the text
         if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
             found = clean_authors([para])
             if found and (not names or {f.lower() for f in found} <= names):
@@ -124,6 +132,14 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
                 continue
         kept.append(para)
     return meta, kept
+
+
+def _is_dateline(line: str, now: datetime) -> bool:
+    """A short line that is nothing but a date, perhaps with "Published" or "Updated"."""
+    if len(line.split()) > 7 or not parse_date(line, now):
+        return False
+    rest = _DATE_WORDS_RE.sub("", line.lower())
+    return not re.search(r"[a-z]{3,}", rest)
 
 
 def _from_text(text: str) -> tuple[Metadata, list[str]]:
