@@ -34,6 +34,7 @@ _ALWAYS_DROP = (
 _FURNITURE_TAGS = frozenset({
     "form", "button", "label", "nav", "footer", "aside", "dialog", "menu", "noscript",
 })
+_MENU_TAGS = frozenset({"nav", "header", "menu", "aside", "footer"})
 _STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
 _FURNITURE_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
@@ -134,7 +135,7 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             if mass < HIDDEN_PROSE or mass < 0.5 * text:
                 tag.decompose()
         # A wrapper holds most of the page in text that is not links; a mega-menu does not.
-        elif text <= limit or stats.link_density(tag) > 0.5:
+        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5):
             tag.decompose()
 
 

@@ -33,8 +33,6 @@ import re
 import statistics
 import sys
 import time
-import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,83 +42,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from archive.errors import ArchiveError  # noqa: E402
 from archive.extract import extract_bytes  # noqa: E402
-
-# ----------------------------------------------------------------------------- metrics
-
-_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
-
-
-def tokens(text: str | None) -> list[str]:
-    return _TOKEN_RE.findall(text or "")
-
-
-def shingles(text: str | None, n: int = 4) -> Counter[tuple[str, ...]]:
-    toks = tokens(text)
-    return Counter(
-        tuple(toks[i : i + n]) for i in range(max(1, len(toks) - n + 1)) if toks[i : i + n]
-    )
-
-
-def shingle_match(true: str, pred: str) -> tuple[float, float, float]:
-    """(tp, fp, fn) of one page, normalised by their sum so each page weighs the same."""
-    t_sh, p_sh = shingles(true), shingles(pred)
-    tp = fp = fn = 0.0
-    for key in t_sh.keys() | p_sh.keys():
-        t, p = t_sh.get(key, 0), p_sh.get(key, 0)
-        tp += min(t, p)
-        fp += max(0, p - t)
-        fn += max(0, t - p)
-    total = tp + fp + fn
-    return (tp / total, fp / total, fn / total) if total else (tp, fp, fn)
-
-
-def _precision(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    return 0.0 if tp == fp == 0 else tp / (tp + fp)
-
-
-def _recall(tp: float, fp: float, fn: float) -> float:
-    if fp == fn == 0:
-        return 1.0
-    return 0.0 if tp == fn == 0 else tp / (tp + fn)
-
-
-def body_scores(matches: list[tuple[float, float, float]]) -> dict[str, float]:
-    precision = statistics.mean([_precision(*m) for m in matches if m[0] + m[1] > 0] or [0.0])
-    recall = statistics.mean([_recall(*m) for m in matches if m[0] + m[2] > 0] or [0.0])
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"f1": f1, "precision": precision, "recall": recall}
-
-
-def date_correct(pred: str | None, truth: str) -> bool:
-    """The predicted day (or month, when the truth gives only YYYY-MM) equals the truth."""
-    return bool(pred) and pred[: len(truth)] == truth
-
-
-def _strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
-
-
-_AUTHOR_SEP_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
-
-
-def fold_authors(text: str) -> tuple[str, ...]:
-    folded = re.sub(r"\s+", " ", _strip_accents(text).casefold()).strip()
-    folded = re.sub(r"^by\s+", "", folded)
-    return tuple(p for p in (s.strip() for s in _AUTHOR_SEP_RE.split(folded)) if p)
-
-
-_QUOTES_RE = re.compile(
-    "[\"'`\u00ab\u00bb\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2039\u203a\u00b4]"
+from benchmarks.scoring import (  # noqa: E402
+    body_scores,
+    date_correct,
+    fold_authors,
+    fold_title,
+    precision,
+    recall,
+    shingle_match,
 )
-
-
-def fold_title(text: str) -> str:
-    return re.sub(r"\s+", " ", _QUOTES_RE.sub("", text).casefold()).strip()
-
 
 # ----------------------------------------------------------------------------- data set
 
@@ -381,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
                 for name in names:
                     out = outputs[name][i]
                     tp, fp, fn = shingle_match(page.body, out.body)
-                    row[name] = {"p": _precision(tp, fp, fn), "r": _recall(tp, fp, fn),
+                    row[name] = {"p": precision(tp, fp, fn), "r": recall(tp, fp, fn),
                                  "title": out.title, "authors": out.authors, "date": out.date,
                                  "error": out.error, "provenance": out.provenance}
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
