@@ -116,5 +116,15 @@ _BAD_TOKEN_RE = re.compile(
 )
 
 
+_BAD_ANY_RE = re.compile(
+    r"(?:^|\s)(?:" + _BAD_TOKEN_RE.pattern[4:-2] + r")(?=\s|$)", re.IGNORECASE
+)
+
+
 def is_boilerplate_token(token: str) -> bool:
     return bool(_BAD_TOKEN_RE.match(token))
+
+
+def has_boilerplate_token(tokens: str) -> bool:
+    """True when any of the space-separated class and id tokens names furniture."""
+    return bool(_BAD_ANY_RE.search(tokens))

@@ -22,7 +22,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .boilerplate import ends_article, is_boilerplate_line, is_boilerplate_token
+from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
 from .textmass import BLOCK_TAGS, TextMass, measure
 
 # Never text, whatever their size.
@@ -96,9 +96,18 @@ def _furniture_kind(tag: Tag) -> str | None:
         return "hidden"
     if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
         return "furniture"
-    if any(is_boilerplate_token(tok) for tok in _attr_tokens(tag)):
+    names = attrs.get("class") or ""
+    if "id" in attrs:
+        names = f"{names} {attrs['id']}"
+    if names and has_boilerplate_token(names if isinstance(names, str) else " ".join(names)):
         return "furniture"
     return None
+
+
+def _gone(tag: Tag) -> bool:
+    """Already removed with an ancestor (read from the instance: ``Tag.decomposed`` falls back
+    to a search of the subtree for a child named "_decomposed" when the flag is unset)."""
+    return bool(tag.__dict__.get("_decomposed"))
 
 
 def strip_furniture(soup: BeautifulSoup) -> None:
@@ -120,12 +129,12 @@ def strip_furniture(soup: BeautifulSoup) -> None:
     for comment in comments:
         comment.extract()
     for tag in never:
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
     for tag, kind in maybe:
-        if tag.decomposed:
+        if _gone(tag):
             continue
         text = stats.text_of(tag)
         if kind == "hidden":
