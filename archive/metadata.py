@@ -80,8 +80,13 @@ class _Page:
     prop_dates: list[Tag] = field(default_factory=list)
     byline_boxes: list[Tag] = field(default_factory=list)
     date_boxes: list[Tag] = field(default_factory=list)
+    byline_strings: list[NavigableString] = field(default_factory=list)
 
 
+_BYLINE_START_RE = re.compile(
+    r"\s*(?:(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
+    re.I,
+)
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
 _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
 _NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
@@ -91,6 +96,9 @@ def _scan(soup: BeautifulSoup) -> _Page:
     page = _Page()
     for tag in soup.descendants:
         if not isinstance(tag, Tag):
+            if type(tag) is NavigableString and len(page.byline_strings) < 10:
+                if len(tag) < 120 and _BYLINE_START_RE.match(tag):
+                    page.byline_strings.append(tag)
             continue
         name = tag.name
         attrs = tag.attrs
@@ -332,9 +340,16 @@ def _byline_name(tag: Tag) -> str:
 
 
 _BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
-                            "author:", "authors:", "by:", "written by:", "posted by:"})
+                            "article by", "authored by", "author:", "authors:", "by:",
+                            "written by:", "posted by:", "article by:"})
 _NAME_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)"
                            r"(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)){1,4}$")
+
+
+def _name_like(text: str) -> bool:
+    """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
+    return bool(parts) and len(parts) <= 6 and all(_NAME_LIKE_RE.match(p) for p in parts)
 
 
 def _headline_byline(page: _Page) -> str | None:
@@ -344,10 +359,26 @@ def _headline_byline(page: _Page) -> str | None:
         for i, text in enumerate(strings):
             if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
                 candidate = strings[i + 1]
-                if _NAME_LIKE_RE.match(candidate):
+                if _name_like(candidate):
                     return candidate
             elif len(text) < 80 and _BYLINE_RE.match(text):
                 return text
+    return None
+
+
+def _labelled_byline(page: _Page) -> str | None:
+    """A "Written by" label and the name after it, or a "Written by Jane Doe" line, anywhere."""
+    for node in page.byline_strings:
+        text = re.sub(r"\s+", " ", node).strip()
+        if text.lower().rstrip(":") + ":" in _BYLINE_LABELS or text.lower() in _BYLINE_LABELS:
+            following = _strings_after(node, 1)  # type: ignore[arg-type]
+            if following and _name_like(following[0].strip(" ,")):
+                return following[0].strip(" ,")
+        else:
+            name = PREFIX_RE.sub("", text).strip(" ,")
+            name = re.split(r"\s*(?:,|\bon\b|\bin\b|\||·|•)\s*", name)[0]
+            if name != text and _name_like(name):
+                return name
     return None
 
 
@@ -362,7 +393,7 @@ def _page_authors(page: _Page, authors: list) -> None:
         names.append(str(value) if value else _text(inner or tag))
     if names:
         authors.append(("microdata", names))
-    byline = _headline_byline(page)
+    byline = _headline_byline(page) or _labelled_byline(page)
     if byline:
         authors.append(("byline", [byline]))
     for tag in page.byline_boxes:
