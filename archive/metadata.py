@@ -362,7 +362,9 @@ def _headline_byline(page: _Page) -> str | None:
                 if _name_like(candidate):
                     return candidate
             elif len(text) < 80 and _BYLINE_RE.match(text):
-                return text
+                name = PREFIX_RE.sub("", text).strip(" ,")
+                if _name_like(name):
+                    return name
     return None
 
 
@@ -387,7 +389,7 @@ def _page_authors(page: _Page, authors: list) -> None:
     if names:
         authors.append(("rel-author", names))
     names = []
-    for tag in page.prop_authors[:3]:
+    for tag in page.prop_authors[:1]:  # later ones are often the comments' authors
         inner = tag.find(attrs={"itemprop": "name"}) if tag.name != "meta" else None
         value = inner.get("content") if inner is not None else tag.get("content")
         names.append(str(value) if value else _text(inner or tag))
