@@ -76,8 +76,12 @@ def extract_bytes(
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise InputError(path, "no article text found in the page")
-    title = meta.title or (paragraphs[0][:120] if paragraphs else "")
-    site = meta.site or site_from_url(meta.url)
+    if not meta.title:
+        meta.offer("title", paragraphs[0][:120] if paragraphs else "", "first-paragraph")
+    if not meta.site:
+        meta.offer("site", site_from_url(meta.url), "url")
+    title = meta.title or ""
+    site = meta.site
     return Record(
         id=article_id(identity_of(meta.url, path)),
         url=meta.url,

@@ -198,3 +198,15 @@ def test_site_from_url_encoded_og_url() -> None:
     record = extract(page(head))
     assert record.url == "https://www.example.org/news/bridge"
     assert record.site == "example.org"
+
+
+def test_every_metadata_value_says_where_it_came_from() -> None:
+    head = ('<meta property="og:url" content="https://www.example.org/news/bridge">'
+            '<meta name="author" content="Jane Doe">'
+            '<meta property="article:published_time" content="2024-11-05">'
+            '<meta name="keywords" content="bridge, council">')
+    record = extract(page(head))
+    assert record.provenance == {
+        "url": "meta", "authors": "meta", "published": "meta", "tags": "meta",
+        "title": "h1", "site": "url", "encoding": "utf-8 (declared)",
+    }
