@@ -200,6 +200,8 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
 
     def flush() -> None:
         nonlocal link_chars
+        if not buffer:
+            return
         text = _SPACE_RE.sub(" ", "".join(buffer)).strip()
         linked = link_chars
         buffer.clear()

@@ -53,15 +53,18 @@ class TextMass:
 def measure(root: Tag) -> TextMass:
     """Text, link text and prose mass of ``root`` and every element inside it."""
     tags: list[Tag] = [root]
+    append = tags.append
     own: dict[int, int] = {}
+    string = NavigableString
     for node in root.descendants:
-        if type(node) is NavigableString:
+        kind = type(node)
+        if kind is string:
             n = len(node.strip())
             if n:
                 key = id(node.parent)
                 own[key] = own.get(key, 0) + n
-        elif isinstance(node, Tag):
-            tags.append(node)
+        elif kind is Tag:
+            append(node)
     result = TextMass()
     text, links, mass = result.text, result.links, result.mass
     inline: dict[int, int] = {}
