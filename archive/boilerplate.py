@@ -101,6 +101,7 @@ _BAD_TOKEN_RE = re.compile(
     r"|et_social\w*|monarch\w*|sassy-?social\w*|heateor\w*|jp-relatedposts|sd-sharing\w*"
     r"|comments?|comment-?(?:respond|form|list|area|section|wrapper)|respond|disqus\w*|reply"
     r"|reviews|(?:product|customer|user)-?reviews?|testimonials?|ratings-?reviews"
+    r"|wp-caption-text|(?:image|img|photo|figure|media)-?(?:caption|credit)s?|captions?"
     r"|related|related-?(?:posts?|articles?|stories|content|links)|yarpp\w*|more-?stories|recirc\w*"
     r"|newsletter\w*|subscribe\w*|subscription|signup|sign-up|mailchimp\w*|mc4wp\w*|optin\w*"
     r"|cookie\w*|consent\w*|gdpr\w*|cmp\w*"

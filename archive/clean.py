@@ -33,6 +33,7 @@ _ALWAYS_DROP = (
 # Usually furniture, but a broken page can wrap everything in one of them.
 _FURNITURE_TAGS = frozenset({
     "form", "button", "label", "nav", "footer", "aside", "dialog", "menu", "noscript",
+    "figcaption",
 })
 _MENU_TAGS = frozenset({"nav", "header", "menu", "aside", "footer"})
 _STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
