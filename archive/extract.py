@@ -37,6 +37,7 @@ _DATE_WORDS_RE = re.compile(
     r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|"
     r"fri\w*|sat\w*|sun\w*|[a-z]{2,4}t|utc|gmt)\b"
 )
+_BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
 
@@ -135,7 +136,19 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
                     meta.offer("authors", found, "byline")
                 continue
         kept.append(para)
-    return meta, kept
+    return meta, _without_author_bio(kept, meta.authors)
+
+
+def _without_author_bio(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """Drop the "Jane Doe is a reporter who..." box that follows many articles."""
+    if not authors or len(paragraphs) < 4:
+        return paragraphs
+    starts = tuple(a.split(",")[0] + " " for a in authors)
+    for i in range(len(paragraphs) - 1, max(len(paragraphs) - 4, 0), -1):
+        para = paragraphs[i]
+        if para.startswith(starts) and _BIO_RE.match(para[len(para.split(" is ")[0]):]):
+            return paragraphs[:i] + paragraphs[i + 1 :]
+    return paragraphs
 
 
 def _is_dateline(line: str, now: datetime) -> bool:

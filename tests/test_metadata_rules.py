@@ -210,3 +210,13 @@ def test_every_metadata_value_says_where_it_came_from() -> None:
         "url": "meta", "authors": "meta", "published": "meta", "tags": "meta",
         "title": "h1", "site": "url", "encoding": "utf-8 (declared)",
     }
+
+
+def test_author_bio_after_the_article_is_not_body_text() -> None:
+    head = '<meta name="author" content="Jane Doe">'
+    body = "".join(f"<p>{SENTENCE * 2}</p>" for _ in range(4))
+    body += "<p>Jane Doe is a reporter who covers city hall and transport for the paper.</p>"
+    record = extract(page(head, body=body))
+    assert record.authors == ("Jane Doe",)
+    assert "is a reporter" not in record.body
+    assert record.body.count(SENTENCE.strip()) == 8
