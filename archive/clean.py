@@ -3,15 +3,19 @@
 The stages, in order:
 1. drop what is never text: scripts, styles, embedded media, comments;
 2. drop page furniture by its tag, role and class names: forms, navigation, headers,
-   footers, asides, hidden elements, share widgets, comment sections, related-post,
-   newsletter and cookie boxes -- unless the element holds most of the page's text (a
-   whole page wrapped in a form or an unclosed button is a wrapper, not furniture);
+   footers, asides, captions, share widgets, comment sections, customer reviews,
+   related-post, newsletter and cookie boxes -- unless the element holds most of the
+   page's text and is not a link-dense menu (a whole page wrapped in a form or an
+   unclosed button is a wrapper, not furniture); drop hidden elements unless they are
+   written as prose (tabs, folds and streamed page parts a script will show);
 3. choose the element that holds the article: the deepest one that still holds most of
    the page's prose (text of paragraph-like blocks, less their links; see textmass.py),
+   or, on a page with little prose (a shop, a schedule), of its text outside links;
    widened to siblings that continue it;
-4. read that element as blocks (paragraphs, headings, list items, quotes, table rows);
-5. drop blocks that are boilerplate lines or mostly links, and cut the tail where a
-   comment section or share box begins.
+4. read that element as blocks (paragraphs, headings, list items, quotes, table rows),
+   leaving out short blocks that are mostly links -- unless that would leave almost
+   nothing, when the page is a list of links and the links are its content;
+5. drop boilerplate lines and cut the tail where a comment section or share box begins.
 
 It knows nothing of storage or indexing: soup in, paragraphs out.
 """

@@ -5,14 +5,16 @@ beside it (``provenance``) so a user can see why a date is what it is:
 
 - title: the page's ``<h1>`` when it agrees with the declared title (see titles.py), else
   JSON-LD ``headline``, Open Graph / meta, ``<title>``;
-- authors: JSON-LD, meta tags, ``rel=author`` / ``itemprop=author``, a byline element;
-  the first source that names a person (not the site) wins;
+- authors: JSON-LD, meta tags, ``rel=author`` / ``itemprop=author``, a byline under the
+  headline or after a "Written by" label, a byline element; the first source that names
+  a person (not the site) wins (authors.py cleans the names);
 - published: JSON-LD ``datePublished``, ``article:published_time`` style meta, ``<time>``,
-  ``itemprop=datePublished``, a date printed beside the headline, the URL. Never a
-  modification date, never a date in the future of the capture or before 1990, and null
-  when the page gives none.
+  ``itemprop=datePublished``, a date printed beside the headline, the URL; an "Updated"
+  date beside the headline only when the page gives no publication date at all. Never a
+  date in the future of the capture or before 1990, and null when the page gives none.
 
-The page is read in one pass over its elements; nothing here changes the soup.
+The page is read in one pass over its elements (pagescan.py); the rules for what the page
+prints are in visible.py. Nothing here changes the soup.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup
 
-from .authors import PREFIX_RE, clean_authors, looks_like_person, unescape
+from .authors import clean_authors, looks_like_person, unescape
 from .dates import date_from_url, parse_date
+from .pagescan import PageScan, element_text, scan
 from .titles import choose_title, strip_site_suffix
+from .visible import heading_text, page_authors, text_byline, visible_date, visible_updated
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -62,94 +66,6 @@ class Metadata:
         if getattr(self, name) in (None, "", []):
             setattr(self, name, value)
             self.provenance[name] = source
-
-
-@dataclass(slots=True)
-class _Page:
-    """What one pass over the elements collects for the rules below."""
-
-    ld_scripts: list[str] = field(default_factory=list)
-    metas: dict[str, list[str]] = field(default_factory=dict)
-    h1s: list[Tag] = field(default_factory=list)
-    title_tag: str | None = None
-    canonical: str | None = None
-    lang: str | None = None
-    times: list[Tag] = field(default_factory=list)
-    rel_authors: list[Tag] = field(default_factory=list)
-    prop_authors: list[Tag] = field(default_factory=list)
-    prop_dates: list[Tag] = field(default_factory=list)
-    byline_boxes: list[Tag] = field(default_factory=list)
-    date_boxes: list[Tag] = field(default_factory=list)
-    byline_strings: list[NavigableString] = field(default_factory=list)
-
-
-_BYLINE_START_RE = re.compile(
-    r"\s*(?:(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
-    re.I,
-)
-_AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
-_DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
-_NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
-
-
-def _scan(soup: BeautifulSoup) -> _Page:
-    page = _Page()
-    for tag in soup.descendants:
-        if not isinstance(tag, Tag):
-            if type(tag) is NavigableString and len(page.byline_strings) < 10:
-                if len(tag) < 120 and _BYLINE_START_RE.match(tag):
-                    page.byline_strings.append(tag)
-            continue
-        name = tag.name
-        attrs = tag.attrs
-        if name == "meta":
-            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
-            key = key or attrs.get("http-equiv")
-            content = attrs.get("content")
-            if key and content is not None:
-                page.metas.setdefault(str(key).strip().lower(), []).append(str(content).strip())
-            continue
-        if name == "script":
-            if "ld+json" in str(attrs.get("type", "")).lower():
-                page.ld_scripts.append(tag.string or tag.get_text() or "")
-            continue
-        if name == "h1":
-            if len(page.h1s) < 3:
-                page.h1s.append(tag)
-        elif name == "title":
-            if page.title_tag is None and not tag.find_parent("svg"):
-                page.title_tag = tag.get_text()
-        elif name == "time":
-            if len(page.times) < 10:
-                page.times.append(tag)
-        elif name == "link":
-            rel = str(attrs.get("rel", "")).lower().split()
-            if "canonical" in rel and page.canonical is None and attrs.get("href"):
-                page.canonical = str(attrs["href"]).strip()
-            continue
-        elif name == "html" and page.lang is None:
-            page.lang = attrs.get("lang") or attrs.get("xml:lang")
-        if not attrs:
-            continue
-        rel = attrs.get("rel")
-        if rel and "author" in str(rel).lower().split():
-            page.rel_authors.append(tag)
-        prop = attrs.get("itemprop")
-        if prop:
-            prop = str(prop).lower()
-            if "author" in prop.split() or "creator" in prop.split():
-                page.prop_authors.append(tag)
-            elif "datepublished" in prop or "datecreated" in prop:
-                page.prop_dates.append(tag)
-        classes = attrs.get("class")
-        if classes:
-            joined = classes if isinstance(classes, str) else " ".join(classes)
-            if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
-                if not _NOT_BYLINE_RE.search(joined):
-                    page.byline_boxes.append(tag)
-            if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
-                page.date_boxes.append(tag)
-    return page
 
 
 # ---------------------------------------------------------------------------- JSON-LD
@@ -213,7 +129,7 @@ def _first_str(value: Any) -> str | None:
     return str(value).strip() if isinstance(value, str | int | float) else None
 
 
-def _from_json_ld(page: _Page, meta: Metadata, authors: list, now: datetime | None) -> None:
+def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime | None) -> None:
     objects = _ld_objects(page.ld_scripts)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
@@ -258,7 +174,7 @@ _PUBLISHED_KEYS = (
 )
 
 
-def _from_meta(page: _Page, meta: Metadata, authors: list, now: datetime | None) -> None:
+def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | None) -> None:
     m = page.metas
 
     def get(*keys: str) -> str | None:
@@ -299,192 +215,26 @@ def _from_meta(page: _Page, meta: Metadata, authors: list, now: datetime | None)
 
 # ----------------------------------------------------------------------- visible page
 
-_BYLINE_RE = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by|author\s*:|"
-    r"authors\s*:|von|par|por|di|door|av|autor\s*:|автор\s*:?)\s+(.{2,120}?)\s*$",
-    re.I | re.S,
-)
-_UPDATED_START_RE = re.compile(r"\W*(?:last\s+)?(?:updated|modified|edited|revised)", re.I)
-_UPDATED_RE = re.compile(r"(?:updated|modified|edited|revised)\W*(?:on\W*)?$", re.I)
 
-
-def _text(tag: Tag) -> str:
-    return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
-
-
-def _heading_text(tag: Tag) -> str:
-    """A heading's words: inline pieces joined as written, a line break or block a space."""
-    pieces: list[str] = []
-    for node in tag.descendants:
-        if type(node) is NavigableString:
-            pieces.append(str(node))
-        elif isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCKISH):
-            pieces.append(" ")
-    return re.sub(r"\s+", " ", "".join(pieces)).strip()
-
-
-_BLOCKISH = frozenset({"div", "p", "h2", "h3"})
-
-
-def _byline_name(tag: Tag) -> str:
-    """The name in a byline element: its link or name child, else its first line."""
-    for child in tag.find_all(["a", "span", "strong", "b"], limit=12):
-        attrs = child.attrs
-        joined = f"{attrs.get('class', '')} {attrs.get('itemprop', '')} {attrs.get('rel', '')}"
-        if child.name == "a" or re.search(r"name|author", joined, re.I):
-            text = _text(child)
-            if 2 < len(text) < 60:
-                return text
-    lines = [ln.strip() for ln in tag.get_text("\n").split("\n") if ln.strip()]
-    return lines[0] if lines else ""
-
-
-_BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
-                            "article by", "authored by", "author:", "authors:", "by:",
-                            "written by:", "posted by:", "article by:"})
-_NAME_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)"
-                           r"(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)){1,4}$")
-
-
-def _name_like(text: str) -> bool:
-    """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
-    return bool(parts) and len(parts) <= 6 and all(_NAME_LIKE_RE.match(p) for p in parts)
-
-
-def _headline_byline(page: _Page) -> str | None:
-    """A "By Jane Doe" line (or a "By" label and the name after it) under the headline."""
-    for h1 in page.h1s[:1]:
-        strings = _strings_after(h1, 30)
-        for i, text in enumerate(strings):
-            if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
-                candidate = strings[i + 1]
-                if _name_like(candidate):
-                    return candidate
-            elif len(text) < 80 and _BYLINE_RE.match(text):
-                name = PREFIX_RE.sub("", text).strip(" ,")
-                if _name_like(name):
-                    return name
-    return None
-
-
-def _labelled_byline(page: _Page) -> str | None:
-    """A "Written by" label and the name after it, or a "Written by Jane Doe" line, anywhere."""
-    for node in page.byline_strings:
-        text = re.sub(r"\s+", " ", node).strip()
-        if text.lower().rstrip(":") + ":" in _BYLINE_LABELS or text.lower() in _BYLINE_LABELS:
-            following = _strings_after(node, 1)  # type: ignore[arg-type]
-            if following and _name_like(following[0].strip(" ,")):
-                return following[0].strip(" ,")
-        else:
-            name = PREFIX_RE.sub("", text).strip(" ,")
-            name = re.split(r"\s*(?:,|\bon\b|\bin\b|\||·|•)\s*", name)[0]
-            if name != text and _name_like(name):
-                return name
-    return None
-
-
-def _page_authors(page: _Page, authors: list) -> None:
-    names = [_text(t) for t in page.rel_authors[:3]]
-    if names:
-        authors.append(("rel-author", names))
-    names = []
-    for tag in page.prop_authors[:1]:  # later ones are often the comments' authors
-        inner = tag.find(attrs={"itemprop": "name"}) if tag.name != "meta" else None
-        value = inner.get("content") if inner is not None else tag.get("content")
-        names.append(str(value) if value else _text(inner or tag))
-    if names:
-        authors.append(("microdata", names))
-    byline = _headline_byline(page) or _labelled_byline(page)
-    if byline:
-        authors.append(("byline", [byline]))
-    for tag in page.byline_boxes:
-        name = PREFIX_RE.sub("", _byline_name(tag)).strip()
-        if _NAME_LIKE_RE.match(name):
-            authors.append(("byline", [name]))
-
-
-def _strings_after(start: Tag, limit: int, backwards: bool = False) -> list[str]:
-    out: list[str] = []
-    for node in start.previous_elements if backwards else start.next_elements:
-        if type(node) is NavigableString:
-            text = node.strip()
-            if text:
-                out.append(text)
-                if len(out) >= limit:
-                    break
-    return out
-
-
-def _visible_date(page: _Page, now: datetime | None) -> str | None:
-    """A date printed beside the headline, or in a dated byline element."""
-    for h1 in page.h1s[:1]:
-        after = _strings_after(h1, 40)
-        before = _strings_after(h1, 15, backwards=True)[::-1]
-        for strings in (after, before):
-            for i, text in enumerate(strings):
-                if len(text) > 120:
-                    continue
-                value = parse_date(text, now)
-                if value and not (i and _UPDATED_RE.search(strings[i - 1])):
-                    if not _UPDATED_START_RE.match(text):
-                        return value
-    for tag in page.date_boxes:
-        text = _text(tag)
-        if len(text) <= 120:
-            value = parse_date(text, now)
-            if value:
-                return value
-    return None
-
-
-def _visible_updated(page: _Page, now: datetime | None) -> str | None:
-    """An "Updated: May 5, 2025" line beside the headline."""
-    for h1 in page.h1s[:1]:
-        strings = _strings_after(h1, 40)
-        for i, text in enumerate(strings):
-            if len(text) <= 120 and (
-                _UPDATED_START_RE.match(text) or (i and _UPDATED_RE.search(strings[i - 1]))
-            ):
-                value = parse_date(text, now)
-                if value:
-                    return value
-    return None
-
-
-def _from_page(page: _Page, meta: Metadata, now: datetime | None) -> None:
+def _from_page(page: PageScan, meta: Metadata, now: datetime | None) -> None:
     if not meta.published:
         for tag in page.times:
-            value = parse_date(tag.get("datetime") or _text(tag), now)
+            value = parse_date(tag.get("datetime") or element_text(tag), now)
             if value:
                 meta.offer("published", value, "time-tag")
                 break
     if not meta.published:
         for tag in page.prop_dates:
-            value = parse_date(tag.get("content") or tag.get("datetime") or _text(tag), now)
+            value = parse_date(tag.get("content") or tag.get("datetime") or element_text(tag), now)
             if value:
                 meta.offer("published", value, "microdata")
                 break
     if not meta.published:
-        meta.offer("published", _visible_date(page, now), "page-text")
+        meta.offer("published", visible_date(page, now), "page-text")
     if not meta.url and page.canonical:
         meta.offer("url", page.canonical, "canonical")
     if not meta.language:
         meta.offer("language", _lang(page.lang), "html-lang")
-
-
-def text_byline(lines: list[str]) -> tuple[list[str], int | None]:
-    """Authors named by a "By X" or "Author: X" line of a text capture, and that line's index."""
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped or len(stripped) > 120:
-            continue
-        match = _BYLINE_RE.match(stripped)
-        if match:
-            names = clean_authors([stripped])
-            if names:
-                return names, i
-    return [], None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -527,7 +277,7 @@ def _site_names(meta: Metadata) -> tuple[str, ...]:
 def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metadata:
     """Everything but the body, read before the cleaner removes the page around it."""
     meta = Metadata()
-    page = _scan(soup)
+    page = scan(soup)
     author_sources: list[tuple[str, list[str]]] = []
     _from_json_ld(page, meta, author_sources, now)
     _from_meta(page, meta, author_sources, now)
@@ -540,11 +290,11 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     if not meta.published:
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.
-        meta.offer("published", _visible_updated(page, now), "page-text-updated")
+        meta.offer("published", visible_updated(page, now), "page-text-updated")
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)
-    _page_authors(page, author_sources)
+    page_authors(page, author_sources)
     sites = _site_names(meta)
     for source, raw in author_sources:
         # A personal site is named after its author: a person's name there is no site name.
@@ -555,7 +305,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     declared, declared_from = meta.title, meta.provenance.get("title")
     if not declared and page.title_tag:
         declared, declared_from = page.title_tag, "title-tag"
-    headings = [_heading_text(h) for h in page.h1s]
+    headings = [heading_text(h) for h in page.h1s]
     title, from_h1 = choose_title(headings, declared and unescape(declared), meta.site)
     meta.title = None
     meta.provenance.pop("title", None)
