@@ -28,7 +28,8 @@ _LINE_PATTERNS = [
     r"(\d+ )?(comments?|responses?|replies)( \(\d+\))?",
     r"no comments( yet)?\.?",
     r"(be the first to comment|join the (discussion|conversation))[.!]?",
-    r"(related|recommended|popular|recent|more|latest)( posts| articles| stories| reading| news)?:?",
+    r"(related|recommended|popular|recent|more|latest)"
+    r"( posts| articles| stories| reading| news)?:?",
     r"(you (may|might) (also )?like|read (more|next|also)|see also|also read|don't miss)[:.!]?",
     r"(sign up|subscribe)( (to|for) (our|the) (\w+ )?newsletter)?[.!]?",
     r"(we use cookies|this (web)?site uses cookies)[^.]{0,200}\.?",
@@ -46,6 +47,15 @@ _LINE_PATTERNS = [
     r"notify me of (follow-up comments|new posts) by email\.?",
     r"(loading|please wait)\.*",
     r"share this post on",
+    r"\d+ ?(min|mins|minutes?)( read| reading time)?",
+    r"(reading time|read time):? \d+ ?(min|mins|minutes?)",
+    r"(table of contents|contents|in this article|on this page|jump to:?|skip to)( \w+)?:?",
+    r"oops! something went wrong.{0,80}",
+    r"by (submitting|signing up|subscribing|clicking).{0,200}",
+    r"thank you!? your submission has been received!?",
+    r"(listen to|print) this article",
+    r"your browser does not support the (audio|video) element\.?",
+    r"(photo|image|credit|source): ?.{0,60}",
 ]
 _LINE_RE = re.compile(r"^(?:" + "|".join(_LINE_PATTERNS) + r")$")
 
@@ -78,7 +88,7 @@ def is_boilerplate_line(line: str) -> bool:
 
 
 def ends_article(line: str) -> bool:
-    """True for lines that open a comment section or a share box, after which the article is over."""
+    """True for lines that open a comment section or a share box: the article is over."""
     folded = fold(line)
     return len(folded) <= 120 and bool(_END_RE.match(folded))
 
@@ -90,10 +100,12 @@ _BAD_TOKEN_RE = re.compile(
     r"|social|social-?(?:share|links?|icons?|media|buttons?|bar)|addtoany|a2a_kit|sociable|shareaholic"
     r"|et_social\w*|monarch\w*|sassy-?social\w*|heateor\w*|jp-relatedposts|sd-sharing\w*"
     r"|comments?|comment-?(?:respond|form|list|area|section|wrapper)|respond|disqus\w*|reply"
+    r"|reviews|(?:product|customer|user)-?reviews?|testimonials?|ratings-?reviews"
+    r"|wp-caption-text|(?:image|img|photo|figure|media)-?(?:caption|credit)s?|captions?"
     r"|related|related-?(?:posts?|articles?|stories|content|links)|yarpp\w*|more-?stories|recirc\w*"
     r"|newsletter\w*|subscribe\w*|subscription|signup|sign-up|mailchimp\w*|mc4wp\w*|optin\w*"
     r"|cookie\w*|consent\w*|gdpr\w*|cmp\w*"
-    r"|sidebar|widget-?area|widgets?|secondary"
+    r"|sidebar|widget-?area|secondary"
     r"|advert\w*|ads?|ad-?(?:slot|unit|container|wrapper|banner)|adsense|dfp\w*|sponsor\w*|promo\w*|outbrain\w*|taboola\w*"
     r"|breadcrumbs?|pagination|pager|nav|navbar|navigation|menu|site-?(?:header|footer|nav)|masthead"
     r"|footer|header-?(?:bar|nav)|topbar|toolbar"
@@ -106,5 +118,15 @@ _BAD_TOKEN_RE = re.compile(
 )
 
 
+_BAD_ANY_RE = re.compile(
+    r"(?:^|\s)(?:" + _BAD_TOKEN_RE.pattern[4:-2] + r")(?=\s|$)", re.IGNORECASE
+)
+
+
 def is_boilerplate_token(token: str) -> bool:
     return bool(_BAD_TOKEN_RE.match(token))
+
+
+def has_boilerplate_token(tokens: str) -> bool:
+    """True when any of the space-separated class and id tokens names furniture."""
+    return bool(_BAD_ANY_RE.search(tokens))

@@ -1,14 +1,21 @@
 """Find the article in a page and return its text as paragraphs.
 
 The stages, in order:
-1. drop what is never text: scripts, styles, forms, embedded media, hidden elements;
-2. drop page furniture by its role and class names: navigation, headers, footers, asides,
-   share widgets, comment sections, related-post, newsletter and cookie boxes;
-3. choose the element that holds the article: the one whose paragraphs carry the most
-   prose with the fewest links, widened to siblings that continue it;
-4. read that element as blocks (paragraphs, headings, list items, quotes, table rows);
-5. drop blocks that are boilerplate lines or mostly links, and cut the tail where a
-   comment section or share box begins.
+1. drop what is never text: scripts, styles, embedded media, comments;
+2. drop page furniture by its tag, role and class names: forms, navigation, headers,
+   footers, asides, captions, share widgets, comment sections, customer reviews,
+   related-post, newsletter and cookie boxes -- unless the element holds most of the
+   page's text and is not a link-dense menu (a whole page wrapped in a form or an
+   unclosed button is a wrapper, not furniture); drop hidden elements unless they are
+   written as prose (tabs, folds and streamed page parts a script will show);
+3. choose the element that holds the article: the deepest one that still holds most of
+   the page's prose (text of paragraph-like blocks, less their links; see textmass.py),
+   or, on a page with little prose (a shop, a schedule), of its text outside links;
+   widened to siblings that continue it;
+4. read that element as blocks (paragraphs, headings, list items, quotes, table rows),
+   leaving out short blocks that are mostly links -- unless that would leave almost
+   nothing, when the page is a list of links and the links are its content;
+5. drop boilerplate lines and cut the tail where a comment section or share box begins.
 
 It knows nothing of storage or indexing: soup in, paragraphs out.
 """
@@ -19,20 +26,25 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .boilerplate import ends_article, is_boilerplate_line, is_boilerplate_token
+from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
+from .textmass import BLOCK_TAGS, TextMass, measure
 
-_DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-    "form", "button", "input", "select", "textarea", "label", "nav", "footer", "aside",
-    "dialog", "menu", "link", "meta", "video", "audio", "map", "head",
+# Never text, whatever their size.
+_ALWAYS_DROP = (
+    "script", "style", "template", "svg", "canvas", "iframe", "object", "embed",
+    "select", "textarea", "input", "link", "meta", "video", "audio", "map", "head",
 )
-_STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
-_BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "thead", "tbody",
-    "figure", "figcaption", "header", "address", "hr", "br", "center", "details", "summary",
+# Usually furniture, but a broken page can wrap everything in one of them.
+_FURNITURE_TAGS = frozenset({
+    "form", "button", "label", "nav", "footer", "aside", "dialog", "menu", "noscript",
+    "figcaption",
 })
-_PARA_TAGS = ("p", "pre", "blockquote", "h2", "h3", "h4", "li", "td", "dd")
+_MENU_TAGS = frozenset({"nav", "header", "menu", "aside", "footer"})
+_STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
+_FURNITURE_ROLES = frozenset({
+    "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
+})
+_BLOCK_TAGS = BLOCK_TAGS
 _POSITIVE_RE = re.compile(
     r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news", re.I
 )
@@ -41,23 +53,35 @@ _NEGATIVE_RE = re.compile(
     r"newsletter|subscribe|masthead|teaser|recommend|popular|trending|cookie|modal|meta", re.I
 )
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+WRAPPER_SHARE = 0.5
+"""An element holding more than this share of the page's text is a wrapper, never furniture."""
+HIDDEN_PROSE = 400
+"""A hidden element with at least this much prose is content waiting to be shown."""
+PROSE_PAGE_SHARE = 0.25
+"""Below this share of prose in its text outside links, a page is weighed by that text."""
+LINK_PAGE_SHARE = 0.15
+"""When dropping link lists leaves less than this share of the text, the links are kept."""
+CONTENT_SHARE = 0.66
+"""The article is the deepest element holding at least this share of the page's prose."""
 
 
 def _attr_tokens(tag: Tag) -> list[str]:
-    attrs = tag.attrs or {}
+    attrs = tag.attrs
+    if not attrs:
+        return []
     tokens: list[str] = []
     classes = attrs.get("class")
     if classes:
-        tokens.extend(classes if isinstance(classes, list) else str(classes).split())
+        tokens.extend(classes.split() if isinstance(classes, str) else classes)
     ident = attrs.get("id")
     if ident:
         tokens.append(str(ident))
     return tokens
 
 
-def _is_hidden(tag: Tag) -> bool:
-    attrs = tag.attrs or {}
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+def _is_hidden(attrs: dict) -> bool:
+    # aria-hidden only hides from screen readers; decorative duplicates are still shown.
+    if "hidden" in attrs:
         return True
     style = attrs.get("style")
     if style:
@@ -66,48 +90,67 @@ def _is_hidden(tag: Tag) -> bool:
     return False
 
 
-def _text_len(tag: Tag) -> int:
-    return len(_SPACE_RE.sub(" ", tag.get_text(" ", strip=True)))
+def _furniture_kind(tag: Tag) -> str | None:
+    """"hidden" for elements not shown, "furniture" for page furniture, else None."""
+    if tag.name in _FURNITURE_TAGS or tag.name == "header":
+        return "furniture"
+    attrs = tag.attrs
+    if not attrs or tag.name in _STRUCTURE_TAGS:
+        return None
+    if _is_hidden(attrs):
+        return "hidden"
+    if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
+        return "furniture"
+    names = attrs.get("class") or ""
+    if "id" in attrs:
+        names = f"{names} {attrs['id']}"
+    if names and has_boilerplate_token(names if isinstance(names, str) else " ".join(names)):
+        return "furniture"
+    return None
+
+
+def _gone(tag: Tag) -> bool:
+    """Already removed with an ancestor (read from the instance: ``Tag.decomposed`` falls back
+    to a search of the subtree for a child named "_decomposed" when the flag is unset)."""
+    return bool(tag.__dict__.get("_decomposed"))
 
 
 def strip_furniture(soup: BeautifulSoup) -> None:
     """Stages 1 and 2: remove everything that is never article text, in place."""
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
     body = soup.body or soup
-    total = max(1, _text_len(body))
-    doomed: list[Tag] = []
-    for tag in body.find_all(True):
-        if tag.name in _STRUCTURE_TAGS:
-            continue
-        role = str((tag.attrs or {}).get("role", "")).lower()
-        bad = _is_hidden(tag) or role in {
-            "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
-        }
-        if not bad:
-            bad = any(is_boilerplate_token(tok) for tok in _attr_tokens(tag))
-        if bad:
-            doomed.append(tag)
-    for tag in doomed:
-        if tag.decomposed:
-            continue
-        # A container this big is a page wrapper with an unlucky class name, not furniture.
-        if tag.name in {"div", "section", "header"} and _text_len(tag) > 0.6 * total:
-            continue
-        tag.decompose()
-    for tag in body.find_all("header"):
-        if _text_len(tag) < 0.6 * total:
+    never: list[Tag] = []
+    maybe: list[tuple[Tag, str]] = []
+    comments: list[Comment] = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if node.name in _ALWAYS_DROP:
+                never.append(node)
+            else:
+                kind = _furniture_kind(node)
+                if kind:
+                    maybe.append((node, kind))
+        elif isinstance(node, Comment):
+            comments.append(node)
+    for comment in comments:
+        comment.extract()
+    for tag in never:
+        if not _gone(tag):
             tag.decompose()
-
-
-def _link_density(tag: Tag) -> float:
-    text = _text_len(tag)
-    if not text:
-        return 1.0
-    links = sum(len(a.get_text(" ", strip=True)) for a in tag.find_all("a"))
-    return min(1.0, links / text)
+    stats = measure(body)
+    limit = WRAPPER_SHARE * max(1, stats.text_of(body))
+    for tag, kind in maybe:
+        if _gone(tag):
+            continue
+        text = stats.text_of(tag)
+        if kind == "hidden":
+            # Tabs, "read more" folds and streamed page parts are hidden until a script
+            # shows them; menus and pop-ups are not written as paragraphs.
+            mass = stats.mass_of(tag)
+            if mass < HIDDEN_PROSE or mass < 0.5 * text:
+                tag.decompose()
+        # A wrapper holds most of the page in text that is not links; a mega-menu does not.
+        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5):
+            tag.decompose()
 
 
 def _class_weight(tag: Tag) -> int:
@@ -124,35 +167,33 @@ def _class_weight(tag: Tag) -> int:
     return weight
 
 
-def choose_content(soup: BeautifulSoup) -> Tag:
-    """Stage 3: the element that holds the article."""
-    body = soup.body or soup
-    scores: dict[int, float] = {}
-    nodes: dict[int, Tag] = {}
-    for para in body.find_all(_PARA_TAGS):
-        text = para.get_text(" ", strip=True)
-        if len(text) < 25:
-            continue
-        score = 1.0 + text.count(",") + text.count("，") + text.count("、") + min(len(text) / 100, 3)
-        parent = para.parent
-        for share in (1.0, 0.5, 0.25):
-            if parent is None or not isinstance(parent, Tag):
-                break
-            key = id(parent)
-            if key not in nodes:
-                nodes[key] = parent
-                scores[key] = float(_class_weight(parent))
-                if parent.name in {"article", "main"}:
-                    scores[key] += 10
-            scores[key] += score * share
-            parent = parent.parent
-    if not nodes:
-        return body
-    best_key = max(nodes, key=lambda k: scores[k] * (1 - _link_density(nodes[k])))
-    return nodes[best_key]
+def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
+    """Stage 3: the deepest element that still holds most of the page's prose.
+
+    A page with little prose (a product page, a schedule, a shop's category) is measured by
+    its text outside links instead.
+    """
+    node = soup.body or soup
+    weigh = stats.mass_of
+    plain = stats.text_of(node) - stats.links.get(id(node), 0)
+    if stats.mass_of(node) < PROSE_PAGE_SHARE * plain:
+        weigh = stats.plain_of
+    total = weigh(node)
+    if not total:
+        return node
+    while True:
+        best, best_mass = None, -1
+        for child in node.children:
+            if isinstance(child, Tag):
+                m = weigh(child)
+                if m > best_mass:
+                    best, best_mass = child, m
+        if best is None or best_mass < CONTENT_SHARE * total:
+            return node
+        node = best
 
 
-def _blocks(node: Tag) -> list[str]:
+def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
     """Stage 4: an element's text as blocks, split where block-level elements start and end.
 
     A short block whose text is mostly link text (a list of related links, a tag cloud)
@@ -164,13 +205,15 @@ def _blocks(node: Tag) -> list[str]:
 
     def flush() -> None:
         nonlocal link_chars
+        if not buffer:
+            return
         text = _SPACE_RE.sub(" ", "".join(buffer)).strip()
         linked = link_chars
         buffer.clear()
         link_chars = 0
         if not text:
             return
-        if linked >= 0.7 * len(text) and len(text) < 300:
+        if not keep_links and linked >= 0.7 * len(text) and len(text) < 300:
             return
         blocks.append(text)
 
@@ -200,7 +243,7 @@ def _blocks(node: Tag) -> list[str]:
     return blocks
 
 
-def _widen(best: Tag) -> list[Tag]:
+def _widen(best: Tag, stats: TextMass) -> list[Tag]:
     """The chosen element plus siblings that continue its prose (a lead paragraph set apart)."""
     parent = best.parent
     if not isinstance(parent, Tag) or parent.name in {"html", "[document]"}:
@@ -214,9 +257,10 @@ def _widen(best: Tag) -> list[Tag]:
             continue
         if sibling.name not in {"p", "div", "section", "blockquote", "ul", "ol", "h2", "h3"}:
             continue
-        text = sibling.get_text(" ", strip=True)
-        if len(text) >= 80 and _link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
-            if sibling.name == "p" or text.count(".") >= 2:
+        if stats.mass_of(sibling) < 80:
+            continue
+        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
+            if sibling.name == "p" or sibling.get_text().count(".") >= 2:
                 keep.append(sibling)
     return keep
 
@@ -239,10 +283,13 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
 def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     """The article's paragraphs; the soup is consumed (furniture is removed in place)."""
     strip_furniture(soup)
-    best = choose_content(soup)
-    blocks: list[str] = []
-    for node in _widen(best):
-        blocks.extend(_blocks(node))
+    stats = measure(soup.body or soup)
+    best = choose_content(soup, stats)
+    nodes = _widen(best, stats)
+    blocks = [b for node in nodes for b in _blocks(node)]
+    if sum(map(len, blocks)) < LINK_PAGE_SHARE * sum(stats.text_of(n) for n in nodes):
+        # Nearly all of it is links: a listing or a link directory, whose links are its content.
+        blocks = [b for node in nodes for b in _blocks(node, keep_links=True)]
     return filter_blocks(blocks, title)
 
 

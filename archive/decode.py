@@ -69,6 +69,7 @@ _ALIASES = {
     "unicode": "utf-16",
 }
 
+_CENTRAL_EUROPEAN = {"cp1250", "iso8859-2"}
 _LATIN_FAMILY = {"cp1252", "cp1250", "cp1254", "iso8859-15", "iso8859-2"}
 
 _DECL_RE = re.compile(
@@ -166,6 +167,11 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     if best is None or best.encoding is None:
         raise InputError(path, "undecodable bytes: no text encoding fits this file")
     codec = _codec(best.encoding) or best.encoding
+    if declared == "utf-8" and codec in _CENTRAL_EUROPEAN:
+        # A page that claims UTF-8 but is not was almost always saved by a Western editor:
+        # byte statistics cannot tell Latin-1 German or French from cp1250, browsers and
+        # people can.
+        codec = "cp1252"
     try:
         text = data.decode(codec)
     except (UnicodeDecodeError, LookupError):
@@ -173,10 +179,32 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     return _checked(text, codec, "detected", path)
 
 
+_DOUBLE_UTF8_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
+_C1_RE = re.compile("[\u0080-\u009f]")
+
+
+def _undouble(match: re.Match[str]) -> str:
+    try:
+        return match.group(0).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return match.group(0)
+
+
+def repair_double_utf8(text: str) -> str:
+    """Undo UTF-8 that a page's own software encoded twice ("â\x80\x99" for "’").
+
+    C1 control characters never occur in real text, so their presence is the tell; only
+    the runs that decode cleanly as UTF-8 are changed.
+    """
+    if not _C1_RE.search(text):
+        return text
+    return _DOUBLE_UTF8_RE.sub(_undouble, text)
+
+
 def _checked(text: str, codec: str, how: str, path: str) -> Decoded:
     if _looks_binary(text):
         raise InputError(path, "binary junk: too many control characters for a text page")
-    return Decoded(text=text, encoding=codec, how=how)
+    return Decoded(text=repair_double_utf8(text), encoding=codec, how=how)
 
 
 _HTML_HINT_RE = re.compile(

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
 
 from .clean import clean_html, clean_text_lines
+from .dates import parse_date
 from .decode import decode, looks_like_html, truncation_reason
 from .errors import InputError
 from .metadata import (
@@ -31,6 +32,12 @@ from .urls import fold_url
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MAX_BYTES = 50 * 1024 * 1024
+_DATE_WORDS_RE = re.compile(
+    r"\b(?:published|posted|updated|last|modified|on|at|am|pm|jan\w*|feb\w*|mar\w*|apr\w*|"
+    r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|"
+    r"fri\w*|sat\w*|sun\w*|[a-z]{2,4}t|utc|gmt)\b"
+)
+_BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
 
@@ -70,8 +77,12 @@ def extract_bytes(
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise InputError(path, "no article text found in the page")
-    title = meta.title or (paragraphs[0][:120] if paragraphs else "")
-    site = meta.site or site_from_url(meta.url)
+    if not meta.title:
+        meta.offer("title", paragraphs[0][:120] if paragraphs else "", "first-paragraph")
+    if not meta.site:
+        meta.offer("site", site_from_url(meta.url), "url")
+    title = meta.title or ""
+    site = meta.site
     return Record(
         id=article_id(identity_of(meta.url, path)),
         url=meta.url,
@@ -108,14 +119,16 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
         if reason:
             raise InputError(path, reason)
     try:
-        soup = BeautifulSoup(text, "lxml")
+        soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
     except (ParserRejectedMarkup, ValueError) as exc:
         raise InputError(path, f"unparseable HTML: {exc}") from exc
     meta = extract_metadata(soup, now)
     paragraphs = clean_html(soup, meta.title)
     names = {a.lower() for a in meta.authors}
     kept: list[str] = []
-    for para in paragraphs:
+    for i, para in enumerate(paragraphs):
+        if i < 12 and len(para) < 60 and (para.lower() in names or _is_dateline(para, now)):
+            continue  # the byline's name or date on a line of its own, above the text
         if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
             found = clean_authors([para])
             if found and (not names or {f.lower() for f in found} <= names):
@@ -123,7 +136,27 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
                     meta.offer("authors", found, "byline")
                 continue
         kept.append(para)
-    return meta, kept
+    return meta, _without_author_bio(kept, meta.authors)
+
+
+def _without_author_bio(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """Drop the "Jane Doe is a reporter who..." box that follows many articles."""
+    if not authors or len(paragraphs) < 4:
+        return paragraphs
+    starts = tuple(a.split(",")[0] + " " for a in authors)
+    for i in range(len(paragraphs) - 1, max(len(paragraphs) - 4, 0), -1):
+        para = paragraphs[i]
+        if para.startswith(starts) and _BIO_RE.match(para[len(para.split(" is ")[0]):]):
+            return paragraphs[:i] + paragraphs[i + 1 :]
+    return paragraphs
+
+
+def _is_dateline(line: str, now: datetime) -> bool:
+    """A short line that is nothing but a date, perhaps with "Published" or "Updated"."""
+    if len(line.split()) > 7 or not parse_date(line, now):
+        return False
+    rest = _DATE_WORDS_RE.sub("", line.lower())
+    return not re.search(r"[a-z]{3,}", rest)
 
 
 def _from_text(text: str) -> tuple[Metadata, list[str]]:

@@ -16,7 +16,9 @@ ENV_VAR = "ARCHIVE_HOME"
 
 
 def default_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
     return Path(base) / "article-archive"
 
 

@@ -188,7 +188,9 @@ class RecordStore:
         return self.db.execute("SELECT * FROM sources WHERE path = ?", (path,)).fetchone()
 
     def article_for_sha(self, sha256: str) -> str | None:
-        row = self.db.execute("SELECT id FROM articles WHERE sha256 = ? LIMIT 1", (sha256,)).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE sha256 = ? LIMIT 1", (sha256,)
+        ).fetchone()
         return row["id"] if row else None
 
     def versions(self, article_id: str) -> list[Record]:
@@ -253,7 +255,8 @@ class RecordStore:
                 (record.id, version, record.sha256, record.ingested_at, record.to_json()),
             )
             self.db.execute(
-                "INSERT OR REPLACE INTO sources(path, sha256, article_id, seen_at) VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO sources(path, sha256, article_id, seen_at)"
+                " VALUES (?, ?, ?, ?)",
                 (record.source_path, record.sha256, record.id, record.ingested_at),
             )
             self._queue(record.id, "index")
@@ -262,7 +265,8 @@ class RecordStore:
     def note_source(self, path: str, sha256: str, article_id: str, seen_at: str) -> None:
         with self.db:
             self.db.execute(
-                "INSERT OR REPLACE INTO sources(path, sha256, article_id, seen_at) VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO sources(path, sha256, article_id, seen_at)"
+                " VALUES (?, ?, ?, ?)",
                 (path, sha256, article_id, seen_at),
             )
 
@@ -274,7 +278,8 @@ class RecordStore:
     def queue_all(self) -> int:
         with self.db:
             cur = self.db.execute(
-                "INSERT OR REPLACE INTO index_queue(article_id, op) SELECT id, 'index' FROM articles"
+                "INSERT OR REPLACE INTO index_queue(article_id, op)"
+                " SELECT id, 'index' FROM articles"
             )
         return cur.rowcount
 
@@ -285,7 +290,8 @@ class RecordStore:
 
     def pending(self, limit: int = 1000) -> list[tuple[str, str]]:
         rows = self.db.execute(
-            "SELECT article_id, op FROM index_queue ORDER BY queued_at, article_id LIMIT ?", (limit,)
+            "SELECT article_id, op FROM index_queue ORDER BY queued_at, article_id LIMIT ?",
+            (limit,),
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 

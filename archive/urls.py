@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "_hs")
 _TRACKING_KEYS = {
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mkt_tok", "cmpid", "ncid",
-    "ref", "ref_src", "src", "share", "amp", "outputtype", "s", "smid", "cid", "ito", "__twitter_impression",
+    "ref", "ref_src", "src", "share", "amp", "outputtype", "s", "smid", "cid", "ito",
+    "__twitter_impression",
 }
 
 

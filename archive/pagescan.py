@@ -1,0 +1,121 @@
+"""One pass over a page's elements, collecting what the metadata rules read.
+
+Walking a parsed page costs as much as several of the rules together, so the walk happens
+once: meta tags, JSON-LD scripts, headings, ``<time>`` elements, author and date markup
+and "Written by" strings are gathered here, and the rules in metadata.py and visible.py
+look only at what was gathered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+
+@dataclass(slots=True)
+class PageScan:
+    """What one pass over the elements collects for the rules below."""
+
+    ld_scripts: list[str] = field(default_factory=list)
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    h1s: list[Tag] = field(default_factory=list)
+    title_tag: str | None = None
+    canonical: str | None = None
+    lang: str | None = None
+    times: list[Tag] = field(default_factory=list)
+    rel_authors: list[Tag] = field(default_factory=list)
+    prop_authors: list[Tag] = field(default_factory=list)
+    prop_dates: list[Tag] = field(default_factory=list)
+    byline_boxes: list[Tag] = field(default_factory=list)
+    date_boxes: list[Tag] = field(default_factory=list)
+    byline_strings: list[NavigableString] = field(default_factory=list)
+
+
+_BYLINE_START_RE = re.compile(
+    r"\s*(?:(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
+    re.I,
+)
+_AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
+_DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
+_NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
+
+
+def scan(soup: BeautifulSoup) -> PageScan:
+    page = PageScan()
+    for tag in soup.descendants:
+        if not isinstance(tag, Tag):
+            if type(tag) is NavigableString and len(page.byline_strings) < 10:
+                if len(tag) < 120 and _BYLINE_START_RE.match(tag):
+                    page.byline_strings.append(tag)
+            continue
+        name = tag.name
+        attrs = tag.attrs
+        if name == "meta":
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop")
+            key = key or attrs.get("http-equiv")
+            content = attrs.get("content")
+            if key and content is not None:
+                page.metas.setdefault(str(key).strip().lower(), []).append(str(content).strip())
+            continue
+        if name == "script":
+            if "ld+json" in str(attrs.get("type", "")).lower():
+                page.ld_scripts.append(tag.string or tag.get_text() or "")
+            continue
+        if name == "h1":
+            if len(page.h1s) < 3:
+                page.h1s.append(tag)
+        elif name == "title":
+            if page.title_tag is None and not tag.find_parent("svg"):
+                page.title_tag = tag.get_text()
+        elif name == "time":
+            if len(page.times) < 10:
+                page.times.append(tag)
+        elif name == "link":
+            rel = str(attrs.get("rel", "")).lower().split()
+            if "canonical" in rel and page.canonical is None and attrs.get("href"):
+                page.canonical = str(attrs["href"]).strip()
+            continue
+        elif name == "html" and page.lang is None:
+            page.lang = attrs.get("lang") or attrs.get("xml:lang")
+        if not attrs:
+            continue
+        rel = attrs.get("rel")
+        if rel and "author" in str(rel).lower().split():
+            page.rel_authors.append(tag)
+        prop = attrs.get("itemprop")
+        if prop:
+            prop = str(prop).lower()
+            if "author" in prop.split() or "creator" in prop.split():
+                page.prop_authors.append(tag)
+            elif "datepublished" in prop or "datecreated" in prop:
+                page.prop_dates.append(tag)
+        classes = attrs.get("class")
+        if classes:
+            joined = classes if isinstance(classes, str) else " ".join(classes)
+            if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
+                if not _NOT_BYLINE_RE.search(joined):
+                    page.byline_boxes.append(tag)
+            if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
+                page.date_boxes.append(tag)
+    return page
+
+
+
+
+def strings_after(start: Tag | NavigableString, limit: int, backwards: bool = False) -> list[str]:
+    """The next (or previous) ``limit`` non-empty text strings in document order."""
+    out: list[str] = []
+    for node in start.previous_elements if backwards else start.next_elements:
+        if type(node) is NavigableString:
+            text = node.strip()
+            if text:
+                out.append(text)
+                if len(out) >= limit:
+                    break
+    return out
+
+
+def element_text(tag: Tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text(" ")).strip()

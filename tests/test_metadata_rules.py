@@ -1,0 +1,222 @@
+"""The rules that decide a record's authors, date and title, as a user sees them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from archive.authors import clean_authors
+from archive.extract import extract_bytes
+from archive.titles import strip_site_suffix
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+SENTENCE = "The council met on Tuesday to discuss the new bridge, the budget and the parks. "
+BODY = "<p>" + SENTENCE * 6 + "</p>"
+
+
+def page(
+    head: str = "", top: str = "", body: str = BODY, h1: str = "Council Approves Bridge"
+) -> bytes:
+    html = (
+        f"<!doctype html><html><head><meta charset='utf-8'>{head}</head><body>"
+        f"<article><h1>{h1}</h1>{top}{body}</article></body></html>"
+    )
+    return html.encode("utf-8")
+
+
+def extract(data: bytes):
+    return extract_bytes(data, "page.html", now=NOW)
+
+
+def ld(obj: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+# ------------------------------------------------------------------------- authors
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Jane Doe", ["Jane Doe"]),
+        ("Written by Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe | The Daily Planet", ["Jane Doe"]),
+        ("Jane Doe - Daily Planet", ["Jane Doe"]),
+        ("By JANE DOE, Staff Writer", ["JANE DOE"]),
+        ("Maria &amp; Katerina", ["Maria", "Katerina"]),
+        ("Doe, Jane", ["Doe, Jane"]),
+        ("Kaufman, Jeff T.", ["Kaufman, Jeff T."]),
+        ("Genevieve Carlton, Ph.D.", ["Genevieve Carlton, Ph.D."]),
+        ("Dylan Bailey, MS, RD, FAND", ["Dylan Bailey, MS, RD, FAND"]),
+        ("Manoj Jain, Jagpreet Chhatwal", ["Manoj Jain", "Jagpreet Chhatwal"]),
+        ("Parisa Ostovari", ["Parisa Ostovari"]),
+        ("Author: Isaiah Shelton", ["Isaiah Shelton"]),
+        ("Recipe by PJ Hamel", ["PJ Hamel"]),
+        ("Staff", []),
+        ("admin", []),
+        ("andrew.keaveney", []),
+        ("jane@example.com", []),
+        ("Posted on March 3, 2024", []),
+    ],
+)
+def test_byline_strings_become_person_names(raw: str, names: list[str]) -> None:
+    assert clean_authors([raw]) == names
+
+
+def test_site_name_is_not_an_author() -> None:
+    assert clean_authors(["USA TODAY"], ("USA Today",)) == []
+    assert clean_authors(["Cleveland Clinic", "Jane Doe"], ("Cleveland Clinic",)) == ["Jane Doe"]
+
+
+def test_several_json_ld_authors_come_out_as_a_list() -> None:
+    head = ld({"@type": "NewsArticle", "headline": "Council Approves Bridge",
+               "author": [{"@type": "Person", "name": "Jane Doe"},
+                          {"@type": "Person", "name": "John Roe"}]})
+    record = extract(page(head))
+    assert record.authors == ("Jane Doe", "John Roe")
+    assert record.provenance["authors"] == "json-ld"
+
+
+def test_json_ld_author_given_by_reference_is_resolved() -> None:
+    head = ld({"@graph": [
+        {"@type": "Article", "headline": "Council Approves Bridge",
+         "author": {"@id": "https://example.com/#/person/1"}},
+        {"@type": "Person", "@id": "https://example.com/#/person/1", "name": "Jane Doe"},
+    ]})
+    assert extract(page(head)).authors == ("Jane Doe",)
+
+
+def test_publisher_named_as_author_falls_back_to_the_byline() -> None:
+    head = ('<meta property="og:site_name" content="Daily Planet">'
+            '<meta name="author" content="Daily Planet">')
+    record = extract(page(head, top="<p>By Jane Doe</p>"))
+    assert record.authors == ("Jane Doe",)
+    assert record.provenance["authors"] == "byline"
+
+
+def test_personal_site_named_after_its_author_keeps_the_author() -> None:
+    head = ('<meta property="og:site_name" content="Sam Bossley">'
+            '<meta name="author" content="Sam Bossley">')
+    assert extract(page(head)).authors == ("Sam Bossley",)
+
+
+def test_by_label_and_name_under_the_headline() -> None:
+    record = extract(page(top="<div><span>By</span><span>Daryl Austin</span></div>"))
+    assert record.authors == ("Daryl Austin",)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_published_is_preferred_over_modified() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "dateModified": "2025-03-01T10:00:00Z", "datePublished": "2024-11-05T08:00:00Z"})
+    record = extract(page(head))
+    assert record.published == "2024-11-05T08:00:00+00:00"
+    assert record.provenance["published"] == "json-ld"
+
+
+def test_date_in_the_future_of_the_capture_is_rejected() -> None:
+    head = '<meta property="article:published_time" content="2031-01-01T00:00:00Z">'
+    assert extract(page(head)).published is None
+
+
+def test_date_before_1990_is_rejected() -> None:
+    head = '<meta property="article:published_time" content="1985-07-04">'
+    assert extract(page(head)).published is None
+
+
+def test_page_without_a_date_gets_null_not_a_guess() -> None:
+    record = extract(page(body=BODY + "<p>Founded in 1998, the firm has 2,024 members.</p>"))
+    assert record.published is None
+    assert "published" not in record.provenance
+
+
+def test_date_printed_under_the_headline() -> None:
+    record = extract(page(top="<p class='meta'>Published March 3, 2024</p>"))
+    assert record.published == "2024-03-03"
+    assert record.provenance["published"] == "page-text"
+
+
+def test_updated_date_is_used_only_when_no_publication_date_exists() -> None:
+    record = extract(page(top="<p>Updated: 10/31/2024</p>"))
+    assert record.published == "2024-10-31"
+    assert record.provenance["published"] == "page-text-updated"
+    head = '<meta property="article:published_time" content="2023-02-01">'
+    assert extract(page(head, top="<p>Updated: 10/31/2024</p>")).published == "2023-02-01"
+
+
+def test_date_from_the_url_when_nothing_else_has_one() -> None:
+    head = '<link rel="canonical" href="https://example.com/2022/04/09/council-approves-bridge/">'
+    record = extract(page(head))
+    assert record.published == "2022-04-09"
+    assert record.provenance["published"] == "url"
+
+
+# -------------------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "want"),
+    [
+        ("Council Approves Bridge | Daily Planet", "Daily Planet", "Council Approves Bridge"),
+        ("Daily Planet - Council Approves Bridge", "Daily Planet", "Council Approves Bridge"),
+        ("Council Approves The New Bridge – Daily Planet", None, "Council Approves The New Bridge"),
+        ("Council Approves Bridge", "Daily Planet", "Council Approves Bridge"),
+    ],
+)
+def test_site_name_suffix_is_stripped(title: str, site: str | None, want: str) -> None:
+    assert strip_site_suffix(title, site) == want
+
+
+def test_title_entities_are_decoded() -> None:
+    head = ('<meta property="og:title" '
+            'content="America&amp;#039;s Favourite Bakery &#8220;Rises&#8221;">'
+            '<meta property="og:site_name" content="Daily Planet">')
+    record = extract(page(head, h1="Something Else Entirely"))
+    assert record.title == "America's Favourite Bakery “Rises”"
+
+
+def test_headline_on_the_page_wins_when_it_agrees_with_the_declared_title() -> None:
+    head = "<title>Bridge approved: council votes 7-2 | Daily Planet</title>"
+    record = extract(page(head, h1="Council approves the new bridge in a 7-2 vote"))
+    assert record.title == "Council approves the new bridge in a 7-2 vote"
+    assert record.provenance["title"] == "h1"
+
+
+def test_site_logo_in_h1_does_not_replace_the_title() -> None:
+    head = "<title>Council Approves Bridge | Daily Planet</title>"
+    record = extract(page(head, h1="Daily Planet"))
+    assert record.title == "Council Approves Bridge"
+    assert record.provenance["title"] == "title-tag"
+
+
+def test_site_from_url_encoded_og_url() -> None:
+    head = '<meta property="og:url" content="https%3A%2F%2Fwww.example.org%2Fnews%2Fbridge">'
+    record = extract(page(head))
+    assert record.url == "https://www.example.org/news/bridge"
+    assert record.site == "example.org"
+
+
+def test_every_metadata_value_says_where_it_came_from() -> None:
+    head = ('<meta property="og:url" content="https://www.example.org/news/bridge">'
+            '<meta name="author" content="Jane Doe">'
+            '<meta property="article:published_time" content="2024-11-05">'
+            '<meta name="keywords" content="bridge, council">')
+    record = extract(page(head))
+    assert record.provenance == {
+        "url": "meta", "authors": "meta", "published": "meta", "tags": "meta",
+        "title": "h1", "site": "url", "encoding": "utf-8 (declared)",
+    }
+
+
+def test_author_bio_after_the_article_is_not_body_text() -> None:
+    head = '<meta name="author" content="Jane Doe">'
+    body = "".join(f"<p>{SENTENCE * 2}</p>" for _ in range(4))
+    body += "<p>Jane Doe is a reporter who covers city hall and transport for the paper.</p>"
+    record = extract(page(head, body=body))
+    assert record.authors == ("Jane Doe",)
+    assert "is a reporter" not in record.body
+    assert record.body.count(SENTENCE.strip()) == 8
