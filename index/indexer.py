@@ -32,6 +32,7 @@ Progress = Callable[[int], None]
 WRITER_LIMITMB = 512
 PARALLEL_BATCH = 1000  # documents from which a commit is written on every core
 SYNC_EVERY = 2000  # stored articles between index updates during a long ingest
+COMMIT_MAX = 50_000  # documents in one index commit (one segment per core)
 CREDIT_KEY = "index.merge_credit"
 
 
@@ -59,12 +60,14 @@ def sync(
     location: IndexLocation,
     *,
     batch: int = 2000,
+    commit_max: int = COMMIT_MAX,
     progress: Progress | None = None,
     merge: bool = True,
 ) -> int:
     """Index every queued change; return how many documents were written or deleted.
 
-    Each batch commits a new segment without merging, so its documents are searchable as
+    Records are read ``batch`` at a time; up to ``commit_max`` documents go into one
+    commit, which writes new segments without merging, so its documents are searchable as
     soon as it is written.  With ``merge``, segments are then merged by the tiered policy
     (index.merging) within a budget earned by the documents written (a long ingest passes
     ``merge=False`` for all but its last sync).
@@ -73,11 +76,10 @@ def sync(
     done = 0
     try:
         while True:
-            items = store.pending(batch)
+            items = store.pending(commit_max)
             if not items:
                 break
-            records = store.get_many([aid for aid, op in items if op == "index"])
-            writer = _writer(ix, len(records))
+            writer = _writer(ix, sum(1 for _aid, op in items if op == "index"))
             try:
                 # Delete every document with the id, then add one: Whoosh's update_document
                 # replaces only the first, so it would never heal a duplicate.
@@ -86,10 +88,13 @@ def sync(
                     for article_id, _op in items:
                         if ("id", article_id) in reader:
                             writer.delete_by_term("id", article_id, searcher=searcher)
-                for article_id, op in items:
-                    record = records.get(article_id)
-                    if op == "index" and record is not None:
-                        writer.add_document(**document_for(record))
+                for start in range(0, len(items), batch):
+                    chunk = items[start : start + batch]
+                    records = store.get_many([aid for aid, op in chunk if op == "index"])
+                    for article_id, op in chunk:
+                        record = records.get(article_id)
+                        if op == "index" and record is not None:
+                            writer.add_document(**document_for(record))
             except BaseException:
                 writer.cancel()
                 raise
