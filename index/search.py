@@ -17,10 +17,11 @@ from whoosh.query import Query
 
 from archive.errors import NotFoundError, QueryError
 
-from .docsets import Deadline, docs
+from .docsets import Deadline, Memo, docs
 from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with
 from .location import IndexLocation
 from .querying import date_bounds, parse_query
+from .ranking import rank
 from .schema import build_schema
 from .searching import SearcherHandle, SearcherPool
 from .spelling import suggest
@@ -160,7 +161,7 @@ class ArchiveSearcher:
         self.close()
 
     def _match(
-        self, request: SearchRequest, deadline: Deadline
+        self, request: SearchRequest, deadline: Deadline, memo: Memo | None = None
     ) -> tuple[Query | None, SearcherHandle, np.ndarray, np.ndarray | None]:
         """The parsed query, the searcher used, every matching docnum, and the filter's."""
         _validate(request)
@@ -171,7 +172,7 @@ class ArchiveSearcher:
         if q is None:
             matched = np.flatnonzero(cols.live).astype(np.int32)
         else:
-            matched = docs(handle.searcher, cols, q, deadline)
+            matched = docs(handle.searcher, cols, q, deadline, memo)
         if filt is not None:
             matched = np.intersect1d(matched, filt, assume_unique=True)
         return q, handle, matched, filt
@@ -185,7 +186,8 @@ class ArchiveSearcher:
 
     def search(self, request: SearchRequest) -> SearchResult:
         deadline = Deadline(self.timeout)
-        q, handle, matched, filt = self._match(request, deadline)
+        memo: Memo = {}
+        q, handle, matched, filt = self._match(request, deadline, memo)
         s = handle.searcher
         cols = columns(handle)
         result = SearchResult(query=request.query, total=0, page=request.page)
@@ -203,10 +205,16 @@ class ArchiveSearcher:
             sort = "newest"
         scores: dict[int, float] = {}
         if sort == "relevance" and q is not None:
-            allow = None if filt is None else set(matched.tolist())
-            top = _ranked(s, q, wanted, allow, deadline)
-            ranked = [hit.docnum for hit in top]
-            scores = {hit.docnum: hit.score for hit in top}
+            lengths = handle.cached("lengths", dict)
+            fast = rank(s, cols, q, matched, wanted, deadline, memo, lengths)
+            if fast is not None:
+                ranked = fast[0].tolist()
+                scores = dict(zip(ranked, fast[1].tolist(), strict=True))
+            else:
+                allow = None if filt is None else set(matched.tolist())
+                top = _ranked(s, q, wanted, allow, deadline)
+                ranked = [hit.docnum for hit in top]
+                scores = {hit.docnum: hit.score for hit in top}
         else:
             ranked = _by_date(cols, matched, sort == "newest", wanted).tolist()
         deadline.check()
