@@ -85,13 +85,36 @@ def _term(s: Searcher, cols: Columns, field: str, text: str | bytes, memo: Memo 
     return term_postings(s, cols, field, text, memo)[0]
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
+def _union(arrays: list[np.ndarray], size: int) -> np.ndarray:
     arrays = [a for a in arrays if len(a)]
     if not arrays:
         return EMPTY
     if len(arrays) == 1:
         return arrays[0]
-    return np.unique(np.concatenate(arrays))
+    mask = np.zeros(size, dtype=bool)  # linear, where sorting the concatenation is not
+    for a in arrays:
+        mask[a] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+def intersect(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Docnums in both sorted, unique arrays, sorted."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return EMPTY
+    mask = np.zeros(size, dtype=bool)
+    mask[b] = True
+    return a[mask[a]]
+
+
+def subtract(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Docnums of sorted ``a`` not in ``b``, sorted."""
+    if not len(a) or not len(b):
+        return a
+    mask = np.zeros(size, dtype=bool)
+    mask[b] = True
+    return a[~mask[a]]
 
 
 def _everything(cols: Columns) -> np.ndarray:
@@ -123,9 +146,7 @@ def _expanded(s: Searcher, cols: Columns, node: wq.Query, deadline: Deadline) ->
         parts.append(ids + offset)
         if n % 64 == 63:
             deadline.check()
-    if not parts:
-        return EMPTY
-    ids = np.unique(np.concatenate(parts))
+    ids = _union(parts, cols.size)
     return ids[cols.live[ids]]
 
 
@@ -149,16 +170,16 @@ def docs(
             for other in arrays[1:]:
                 if not len(out):
                     break
-                out = np.intersect1d(out, other, assume_unique=True)
+                out = intersect(out, other, cols.size)
         for neg in negative:
             if not len(out):
                 break
-            out = np.setdiff1d(out, docs(s, cols, neg, deadline, memo), assume_unique=True)
+            out = subtract(out, docs(s, cols, neg, deadline, memo), cols.size)
         return out
     if isinstance(q, wq.Or) and not getattr(q, "minmatch", 0):
-        return _union([docs(s, cols, c, deadline, memo) for c in q.subqueries])
+        return _union([docs(s, cols, c, deadline, memo) for c in q.subqueries], cols.size)
     if isinstance(q, wq.Not):
-        return np.setdiff1d(_everything(cols), docs(s, cols, q.query, deadline, memo), assume_unique=True)
+        return subtract(_everything(cols), docs(s, cols, q.query, deadline, memo), cols.size)
     if isinstance(q, wq.AndNot):
         return np.setdiff1d(
             docs(s, cols, q.a, deadline, memo), docs(s, cols, q.b, deadline, memo), assume_unique=True
@@ -216,7 +237,7 @@ def _phrase(s: Searcher, cols: Columns, q: wq.Phrase, deadline: Deadline, memo: 
     sets = sorted((_term(s, cols, field, w, memo) for w in set(words)), key=len)
     candidates = sets[0]
     for other in sets[1:]:
-        candidates = np.intersect1d(candidates, other, assume_unique=True)
+        candidates = intersect(candidates, other, cols.size)
     if not len(candidates):
         return EMPTY
     found = []

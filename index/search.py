@@ -17,7 +17,7 @@ from whoosh.query import Query
 
 from archive.errors import NotFoundError, QueryError
 
-from .docsets import Deadline, Memo, docs
+from .docsets import Deadline, Memo, docs, intersect
 from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with
 from .location import IndexLocation
 from .querying import date_bounds, parse_query
@@ -109,19 +109,19 @@ def _validate(request: SearchRequest) -> None:
 def _filter_docs(handle: SearcherHandle, request: SearchRequest) -> np.ndarray | None:
     """Docnums passing the request's filters, or None when it has none."""
     out: np.ndarray | None = None
+    cols = columns(handle)
     for facet, wanted in (("author", request.authors), ("site", request.sites),
                           ("tag", request.tags)):
         if wanted:
             found = docs_with(handle, facet, wanted)
-            out = found if out is None else np.intersect1d(out, found, assume_unique=True)
+            out = found if out is None else intersect(out, found, len(cols.live))
     if request.since or request.until:
         low = date_bounds(request.since)[0] if request.since else 1
         high = date_bounds(request.until)[1] if request.until else 99991231
         if low > high:
             raise QueryError("--since is after --until")
-        cols = columns(handle)
         found = np.flatnonzero(cols.live & (cols.day >= low) & (cols.day <= high))
-        out = found if out is None else np.intersect1d(out, found, assume_unique=True)
+        out = found if out is None else intersect(out, found, len(cols.live))
     return out
 
 
@@ -174,7 +174,7 @@ class ArchiveSearcher:
         else:
             matched = docs(handle.searcher, cols, q, deadline, memo)
         if filt is not None:
-            matched = np.intersect1d(matched, filt, assume_unique=True)
+            matched = intersect(matched, filt, cols.size)
         return q, handle, matched, filt
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
@@ -304,7 +304,7 @@ def _highlight(text: str, terms: frozenset[str]) -> str:
         at = low.find(term[:6])
         found = 0
         while at >= 0 and found < 2:
-            spans.append((max(0, at - 150), at + 150))
+            spans.append((max(0, at - 100), at + 100))
             found += 1
             at = low.find(term[:6], at + 1)
     window = text
