@@ -205,7 +205,10 @@ def docs(
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
         return _expanded(s, cols, q, deadline)
     if isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
-        return _phrase(s, cols, q, deadline, memo)
+        key = ("\x00phrase", "\x00".join(str(w) for w in (q.fieldname, *q.words)))
+        if key not in memo:  # ranking asks again for the documents it scores
+            memo[key] = (_phrase(s, cols, q, deadline, memo), EMPTY)
+        return memo[key][0]
     return _walk(s, q, deadline)
 
 

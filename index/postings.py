@@ -16,6 +16,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh.reading import IndexReader
@@ -35,14 +36,24 @@ def postings_ids(reader: IndexReader, field: str, text: str | bytes) -> np.ndarr
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_lastblock"):
         chunks = []
         while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            chunks.append(np.asarray(matcher._ids, dtype=np.int32))
+            chunks.append(_block_ids(matcher))
             if matcher._lastblock:
                 break
             matcher._next_block()
         return np.concatenate(chunks) if chunks else EMPTY
     return np.fromiter(matcher.all_ids(), dtype=np.int32)
+
+
+def _block_ids(matcher: Any) -> np.ndarray:
+    """The current block's document numbers, delta-decoded by numpy rather than by
+    Whoosh's per-number generator."""
+    if matcher._ids is None and not getattr(matcher, "_byteids", False):
+        if matcher._data is None:
+            matcher._read_data()
+        return np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)).astype(np.int32)
+    if matcher._ids is None:
+        matcher._read_ids()
+    return np.asarray(matcher._ids, dtype=np.int32)
 
 
 def postings_arrays(
@@ -58,11 +69,9 @@ def postings_arrays(
     vals: list[bytes] | None = [] if values else None
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_lastblock"):
         while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
+            ids.append(_block_ids(matcher))
             if matcher._weights is None:
                 matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int32))
             weights.append(np.asarray(matcher._weights, dtype=np.float64))
             if vals is not None:
                 if matcher._values is None:
