@@ -203,7 +203,10 @@ def docs(
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return EMPTY
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
-        return _expanded(s, cols, q, deadline)
+        key = ("\x00expanded", repr(q))
+        if key not in memo:  # ranking asks again for the documents it scores
+            memo[key] = (_expanded(s, cols, q, deadline), EMPTY)
+        return memo[key][0]
     if isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
         key = ("\x00phrase", "\x00".join(str(w) for w in (q.fieldname, *q.words)))
         if key not in memo:  # ranking asks again for the documents it scores
