@@ -103,17 +103,17 @@ def sync(
             done += len(items)
             if progress:
                 progress(len(items))
-        if merge:
-            _merge(ix, store, done)
-        if done:
+        merged = _merge(ix, store, done) if merge else 0
+        if done or merged:
             warm(ix, location.current_dir())
     finally:
         ix.close()
     return done
 
 
-def _merge(ix: Index, store: RecordStore, written: int) -> None:
-    """Merge segments within the credit earned by the documents written so far."""
+def _merge(ix: Index, store: RecordStore, written: int) -> int:
+    """Merge segments within the credit earned by the documents written so far; return
+    how many documents were rewritten."""
     try:
         credit = float(store.get_meta(CREDIT_KEY) or 0)
     except ValueError:
@@ -124,6 +124,7 @@ def _merge(ix: Index, store: RecordStore, written: int) -> None:
     left = max(0.0, credit - rewritten)
     if left != credit or written:
         store.set_meta(CREDIT_KEY, f"{left:.0f}")
+    return rewritten
 
 
 def warm(ix: Index, folder: Path | None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from archive.service import Archive
 from index.merging import FACTOR, choose
 from index.search import SearchRequest
@@ -91,3 +93,27 @@ def test_reindexing_an_article_already_in_the_index_never_doubles_it(tmp_path: P
         assert archive.search(SearchRequest(query="", limit=1)).total == before == len(ids)
         hits = archive.search(SearchRequest(query="", limit=1000)).hits
         assert sorted(h.id for h in hits) == ids
+
+
+def test_a_long_ingest_updates_the_index_at_doubling_intervals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archive.ingest as ingesting
+
+    batch = tmp_path / "batch"
+    shutil.copytree(RAW / "wcxb", batch)
+    pages = len(list(batch.glob("*.html")))
+    monkeypatch.setattr(ingesting, "SYNC_EVERY", 2)
+    seen: list[int] = []
+    real = ingesting.Ingester.sync_index
+
+    def counting(self: ingesting.Ingester, *, final: bool = True) -> int:
+        if not final:
+            seen.append(self.store.count("articles"))
+        return real(self, final=final)
+
+    monkeypatch.setattr(ingesting.Ingester, "sync_index", counting)
+    with Archive(tmp_path / "home") as archive:
+        summary = archive.ingest([batch], jobs=1)
+        assert archive.search(SearchRequest(limit=1)).total == summary.new == pages
+    assert seen == [n for n in (2, 4, 8, 16) if n <= pages]
