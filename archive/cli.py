@@ -69,8 +69,9 @@ def cli(ctx: click.Context, home: str | None) -> None:
               help="One JSON object per file as soon as it is stored, then the summary (JSON Lines).")
 @click.option("--wait", type=float, default=0.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
-@click.option("--index-every", type=click.IntRange(min=1), default=SYNC_EVERY, show_default=True,
-              help="Bring the search index up to date after this many stored files (and at the end).")
+@click.option("--index-every", type=click.IntRange(min=1), default=None,
+              help="Bring the search index up to date after this many stored files (and at the end). "
+                   f"Default: after {SYNC_EVERY}, then each time as many files as before were stored.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes extracting pages (default: one per core).")
 @click.pass_context

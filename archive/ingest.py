@@ -156,7 +156,7 @@ class Ingester:
         return Outcome(path, saved.status, saved.article_id)
 
     def sync_index(self, *, final: bool = True) -> int:
-        """Index what is queued; intermediate syncs of a long batch skip segment merging."""
+        """Index what is queued; intermediate syncs of a long batch leave merging to the last."""
         return sync(self.store, self.location, merge=final)
 
 
@@ -195,26 +195,32 @@ def ingest(
     progress: Callable[[Outcome], None] | None = None,
     wait: float = 0.0,
     jobs: int | None = 1,
-    sync_every: int = SYNC_EVERY,
+    sync_every: int | None = None,
 ) -> IngestSummary:
     """Ingest files and directories into ``home``; never raises for a bad file.
 
     ``jobs`` processes extract pages (None: one per core); storing and indexing stay here.
     The index is brought up to date every ``sync_every`` stored files and at the end, so a
-    long ingest becomes searchable as it goes.
+    long ingest becomes searchable as it goes.  By default (None) the first update comes
+    after ``SYNC_EVERY`` files and each later one after as many files as were stored
+    before it: a long ingest then writes a few large index segments, which need no costly
+    merging afterwards, instead of one small segment per ``SYNC_EVERY`` files.
     """
     summary = IngestSummary()
     with WriteLock(home.lock_path, wait=wait):
         ingester = Ingester(home)
         try:
             since_sync = 0
+            stored = 0
             for outcome in _outcomes(ingester, find_inputs(paths), jobs):
                 summary.add(outcome)
                 if progress:
                     progress(outcome)
                 if outcome.status in {"new", "updated"}:
                     since_sync += 1
-                    if since_sync >= sync_every:
+                    stored += 1
+                    every = sync_every or max(SYNC_EVERY, stored - since_sync)
+                    if since_sync >= every:
                         summary.indexed += ingester.sync_index(final=False)
                         since_sync = 0
             summary.indexed += ingester.sync_index()

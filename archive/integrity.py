@@ -24,7 +24,6 @@ from index.indexer import rebuild, sync
 from index.inventory import index_schema, stored_documents, stored_form
 from index.location import IndexLocation
 
-from . import extract as extraction
 from .errors import StoreError
 from .home import Home
 from .lock import WriteLock
@@ -165,6 +164,8 @@ def total_work(home: Home) -> int:
 
 
 def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
+    from . import extract as extraction  # the HTML parser only for the commands needing it
+
     report = CheckReport(cleaner_version=extraction.CLEANER_VERSION)
     tick = progress or (lambda: None)
     report.records = store.count("articles")
@@ -181,6 +182,8 @@ def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) 
 
 
 def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
+    from . import extract as extraction
+
     for path in store.paths_for_sha(sha):
         try:
             data = Path(path).read_bytes()

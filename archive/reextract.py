@@ -25,7 +25,6 @@ from datetime import datetime
 from index.indexer import sync
 from index.location import IndexLocation
 
-from . import extract as extraction
 from .errors import InputError, StoreError
 from .home import Home
 from .lock import WriteLock
@@ -90,6 +89,9 @@ class Reextractor:
     def __init__(self, home: Home, store: RecordStore) -> None:
         self.store = store
         self.originals = OriginalStore(home.originals_dir)
+        from . import extract as extraction  # the HTML parser only for the commands needing it
+
+        self.extraction = extraction
         self.cleaner = extraction.CLEANER_VERSION
 
     def article(self, article_id: str, *, force: bool = False) -> ReextractOutcome:
@@ -108,7 +110,7 @@ class Reextractor:
                 failures.append(f"version {version}: {exc}")
                 continue
             try:
-                fresh = extraction.extract_bytes(
+                fresh = self.extraction.extract_bytes(
                     data, old.source_path, now=datetime.fromisoformat(old.ingested_at)
                 )
             except InputError as exc:
@@ -128,7 +130,7 @@ class Reextractor:
                 reindex = True
         if applied or held:
             self.store.apply_extraction(
-                article_id, applied, held, at=extraction.now_utc().isoformat(), reindex=reindex
+                article_id, applied, held, at=self.extraction.now_utc().isoformat(), reindex=reindex
             )
         reasons = tuple(failures + [h[2] for h in held])
         if failures:

@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from index.indexer import SYNC_EVERY, rebuild
+from index.indexer import rebuild
 from index.location import IndexLocation
 from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
 
@@ -56,7 +56,7 @@ class Archive:
         progress: Callable[[Outcome], None] | None = None,
         wait: float = 0.0,
         jobs: int | None = 1,
-        sync_every: int = SYNC_EVERY,
+        sync_every: int | None = None,
     ) -> IngestSummary:
         """``jobs`` extraction processes; None means one per core (small batches use one)."""
         from .ingest import ingest

@@ -22,28 +22,11 @@ from pathlib import Path
 import numpy as np
 from whoosh.reading import IndexReader
 
+from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
+
 TERM_FACETS = {"author": "author_exact", "site": "site_exact", "tag": "tag_exact"}
 DATE_FIELD = "day"
 CACHE_VERSION = "1"
-EMPTY = np.zeros(0, dtype=np.int32)
-
-
-def postings_ids(reader: IndexReader, field: str, text: str | bytes) -> np.ndarray:
-    """Document numbers of one term in one segment, deleted ones included, read a block at a
-    time rather than one id at a time."""
-    matcher = reader.postings(field, text)
-    matcher = getattr(matcher, "child", matcher)  # past the deleted-documents filter
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_lastblock"):
-        chunks = []
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            chunks.append(np.asarray(matcher._ids, dtype=np.int32))
-            if matcher._lastblock:
-                break
-            matcher._next_block()
-        return np.concatenate(chunks) if chunks else EMPTY
-    return np.fromiter(matcher.all_ids(), dtype=np.int32)
 
 
 @dataclass(slots=True)
@@ -141,6 +124,7 @@ class Columns:
     docs: dict[str, np.ndarray]
     vals: dict[str, np.ndarray]
     day: np.ndarray
+    hot: list[HotPostings | None]  # per segment, in the reader's order (index.postings)
 
 
 def load(folder: Path | None, reader: IndexReader) -> Columns:
@@ -151,7 +135,9 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
     ids: dict[str, dict[str, int]] = {f: {} for f in TERM_FACETS}
     doc_parts: dict[str, list[np.ndarray]] = {f: [] for f in TERM_FACETS}
     val_parts: dict[str, list[np.ndarray]] = {f: [] for f in TERM_FACETS}
+    hot: list[HotPostings | None] = []
     for sub, offset in reader.leaf_readers():
+        hot.append(segment_hot(folder, sub))
         cols = segment_columns(folder, sub)
         n = sub.doc_count_all()
         day[offset : offset + n] = cols.day
@@ -170,16 +156,18 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
             val_parts[facet].append(mapping[cols.vals[facet]] if len(mapping) else EMPTY)
     docs = {f: np.concatenate(p) if p else EMPTY for f, p in doc_parts.items()}
     vals = {f: np.concatenate(p) if p else EMPTY for f, p in val_parts.items()}
-    return Columns(size, live, values, docs, vals, day)
+    return Columns(size, live, values, docs, vals, day, hot)
 
 
 def prune(folder: Path, reader: IndexReader) -> None:
     """Delete the cache files of segments that are no longer in the index."""
-    current = {
-        _cache_path(folder, sub.segment().segment_id()).name
-        for sub, _ in reader.leaf_readers()
-        if sub.segment() is not None
-    }
-    for path in folder.glob("facets-*.npz"):
-        if path.name not in current:
-            path.unlink(missing_ok=True)
+    current: set[str] = set()
+    for sub, _ in reader.leaf_readers():
+        if sub.segment() is not None:
+            segment_id = sub.segment().segment_id()
+            current.add(_cache_path(folder, segment_id).name)
+            current |= hot_files(segment_id)
+    for pattern in ("facets-*.npz", "hot-*"):
+        for path in folder.glob(pattern):
+            if path.name not in current:
+                path.unlink(missing_ok=True)

@@ -3,8 +3,12 @@
 Totals and facet counts need every match, not the top ten.  Whoosh's ``docs_for_query``
 walks a matcher tree one document at a time; for the query shapes users type most
 (terms, AND, OR, NOT, date ranges, short wildcards) the same set comes much faster from
-whole postings blocks combined with numpy set operations.  Anything else (phrases,
-fuzzy terms...) is still answered by Whoosh's own matchers.
+whole postings blocks combined with numpy set operations.  A phrase is the intersection
+of its words' sets, then a check of word positions for those candidates only, done on
+all of them at once.  Anything else is still answered by Whoosh's own matchers.
+
+A ``Memo`` keeps each term's postings for the rest of the request, so ranking
+(index.ranking) reuses what matching read.
 
 Every walk checks a deadline, so a query that turns out too costly is stopped with a
 QueryError that says so rather than left running.
@@ -12,7 +16,9 @@ QueryError that says so rather than left running.
 
 from __future__ import annotations
 
+import pickle
 import time
+from itertools import chain
 
 import numpy as np
 from whoosh import query as wq
@@ -20,9 +26,11 @@ from whoosh.searching import Searcher
 
 from archive.errors import QueryError
 
-from .columns import EMPTY, Columns, postings_ids
+from .columns import Columns
+from .postings import EMPTY, postings_arrays, postings_ids
 
 MAX_EXPANSION = 2000  # words a wildcard, prefix or fuzzy term may stand for
+MAX_READS = 3000  # ... and (word, segment) postings lists it may read
 
 
 class Deadline:
@@ -38,77 +46,149 @@ class Deadline:
             )
 
 
-def _term(s: Searcher, cols: Columns, field: str, text: str | bytes) -> np.ndarray:
-    parts = []
+Memo = dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]]
+
+
+def term_postings(
+    s: Searcher, cols: Columns, field: str, text: str | bytes, memo: Memo | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Live docnums holding one term, and the term's weight in each."""
+    key = (field, text)
+    if memo is not None and key in memo:
+        return memo[key]
+    ids_parts, weight_parts = [], []
     reader = s.reader()
-    for sub, offset in reader.leaf_readers():
-        if (field, text) in sub:
-            parts.append(postings_ids(sub, field, text) + offset)
-    if not parts:
-        return EMPTY
-    ids = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    return ids[cols.live[ids]]
+    for i, (sub, offset) in enumerate(reader.leaf_readers()):
+        hot = cols.hot[i] if i < len(cols.hot) else None
+        cached = hot.get(field, text) if hot is not None else None
+        if cached is not None:
+            ids, weights = cached
+        elif (field, text) in sub:
+            ids, weights, _ = postings_arrays(sub, field, text)
+        else:
+            continue
+        ids_parts.append(ids + offset)
+        weight_parts.append(weights)
+    if not ids_parts:
+        out = (EMPTY, np.zeros(0))
+    else:
+        ids = np.concatenate(ids_parts)
+        weights = np.concatenate(weight_parts)
+        live = cols.live[ids]
+        out = (ids[live], weights[live])
+    if memo is not None:
+        memo[key] = out
+    return out
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
+def _term(s: Searcher, cols: Columns, field: str, text: str | bytes, memo: Memo | None = None) -> np.ndarray:
+    return term_postings(s, cols, field, text, memo)[0]
+
+
+def _union(arrays: list[np.ndarray], size: int) -> np.ndarray:
     arrays = [a for a in arrays if len(a)]
     if not arrays:
         return EMPTY
     if len(arrays) == 1:
         return arrays[0]
-    return np.unique(np.concatenate(arrays))
+    mask = np.zeros(size, dtype=bool)  # linear, where sorting the concatenation is not
+    for a in arrays:
+        mask[a] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+def intersect(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Docnums in both sorted, unique arrays, sorted."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return EMPTY
+    mask = np.zeros(size, dtype=bool)
+    mask[b] = True
+    return a[mask[a]]
+
+
+def subtract(a: np.ndarray, b: np.ndarray, size: int) -> np.ndarray:
+    """Docnums of sorted ``a`` not in ``b``, sorted."""
+    if not len(a) or not len(b):
+        return a
+    mask = np.zeros(size, dtype=bool)
+    mask[b] = True
+    return a[~mask[a]]
 
 
 def _everything(cols: Columns) -> np.ndarray:
     return np.flatnonzero(cols.live).astype(np.int32)
 
 
-def _expanded(s: Searcher, node: wq.Query) -> list[tuple[str, str | bytes]]:
-    words = []
-    for word in node._btexts(s.reader()):  # the words of the lexicon it stands for
-        words.append(word)
-        if len(words) > MAX_EXPANSION:
-            raise QueryError(
-                f"{node} stands for more than {MAX_EXPANSION} words; make it more specific"
-            )
-    return [(node.fieldname, w) for w in words]
+def _expanded(s: Searcher, cols: Columns, node: wq.Query, deadline: Deadline) -> np.ndarray:
+    """Documents holding any word a wildcard, prefix or fuzzy term stands for, read segment
+    by segment from the words each segment holds.  Reading one word's postings costs a
+    fraction of a millisecond, so a pattern needing thousands of reads is refused up front
+    rather than left to run into the deadline."""
+    field = node.fieldname
+    words: set[bytes | str] = set()
+    plan = []
+    for i, (sub, offset) in enumerate(s.reader().leaf_readers()):
+        for word in node._btexts(sub):  # the words of this segment's lexicon it stands for
+            words.add(word)
+            plan.append((i, sub, offset, word))
+            if len(words) > MAX_EXPANSION or len(plan) > MAX_READS:
+                raise QueryError(
+                    f"{node} stands for too many words ({len(words)}+); make it more specific"
+                )
+        deadline.check()
+    parts = []
+    for n, (i, sub, offset, word) in enumerate(plan):
+        hot = cols.hot[i] if i < len(cols.hot) else None
+        cached = hot.get(field, word) if hot is not None else None
+        ids = cached[0] if cached is not None else postings_ids(sub, field, word)
+        parts.append(ids + offset)
+        if n % 64 == 63:
+            deadline.check()
+    ids = _union(parts, cols.size)
+    return ids[cols.live[ids]]
 
 
-def docs(s: Searcher, cols: Columns, q: wq.Query, deadline: Deadline) -> np.ndarray:
+def docs(
+    s: Searcher, cols: Columns, q: wq.Query, deadline: Deadline, memo: Memo | None = None
+) -> np.ndarray:
     """Sorted, unique docnums of the live documents ``q`` matches."""
     deadline.check()
+    if memo is None:
+        memo = {}
     if isinstance(q, wq.Term):
-        return _term(s, cols, q.fieldname, q.text)
+        return _term(s, cols, q.fieldname, q.text, memo)
     if isinstance(q, wq.And):
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
         if not positive:
             out = _everything(cols)
         else:
-            arrays = sorted((docs(s, cols, c, deadline) for c in positive), key=len)
+            arrays = sorted((docs(s, cols, c, deadline, memo) for c in positive), key=len)
             out = arrays[0]
             for other in arrays[1:]:
                 if not len(out):
                     break
-                out = np.intersect1d(out, other, assume_unique=True)
+                out = intersect(out, other, cols.size)
         for neg in negative:
             if not len(out):
                 break
-            out = np.setdiff1d(out, docs(s, cols, neg, deadline), assume_unique=True)
+            out = subtract(out, docs(s, cols, neg, deadline, memo), cols.size)
         return out
     if isinstance(q, wq.Or) and not getattr(q, "minmatch", 0):
-        return _union([docs(s, cols, c, deadline) for c in q.subqueries])
+        return _union([docs(s, cols, c, deadline, memo) for c in q.subqueries], cols.size)
     if isinstance(q, wq.Not):
-        return np.setdiff1d(_everything(cols), docs(s, cols, q.query, deadline), assume_unique=True)
+        return subtract(_everything(cols), docs(s, cols, q.query, deadline, memo), cols.size)
     if isinstance(q, wq.AndNot):
         return np.setdiff1d(
-            docs(s, cols, q.a, deadline), docs(s, cols, q.b, deadline), assume_unique=True
+            docs(s, cols, q.a, deadline, memo), docs(s, cols, q.b, deadline, memo), assume_unique=True
         )
     if isinstance(q, wq.AndMaybe):
-        return docs(s, cols, q.a, deadline)
+        return docs(s, cols, q.a, deadline, memo)
     if isinstance(q, wq.Require):
         return np.intersect1d(
-            docs(s, cols, q.a, deadline), docs(s, cols, q.b, deadline), assume_unique=True
+            docs(s, cols, q.a, deadline, memo), docs(s, cols, q.b, deadline, memo), assume_unique=True
         )
     if isinstance(q, wq.NumericRange) and q.fieldname in ("day", "year"):
         values = cols.day if q.fieldname == "day" else cols.day // 10000
@@ -123,11 +203,15 @@ def docs(s: Searcher, cols: Columns, q: wq.Query, deadline: Deadline) -> np.ndar
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return EMPTY
     if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
-        arrays = []
-        for field, word in _expanded(s, q):
-            deadline.check()
-            arrays.append(_term(s, cols, field, word))
-        return _union(arrays)
+        key = ("\x00expanded", repr(q))
+        if key not in memo:  # ranking asks again for the documents it scores
+            memo[key] = (_expanded(s, cols, q, deadline), EMPTY)
+        return memo[key][0]
+    if isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
+        key = ("\x00phrase", "\x00".join(str(w) for w in (q.fieldname, *q.words)))
+        if key not in memo:  # ranking asks again for the documents it scores
+            memo[key] = (_phrase(s, cols, q, deadline, memo), EMPTY)
+        return memo[key][0]
     return _walk(s, q, deadline)
 
 
@@ -139,3 +223,45 @@ def _walk(s: Searcher, q: wq.Query, deadline: Deadline) -> np.ndarray:
         if n % 4096 == 4095:
             deadline.check()
     return np.unique(np.asarray(out, dtype=np.int32)) if out else EMPTY
+
+
+def _positions(values: list[bytes], picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The word positions of the postings at ``picked``: (posting index, position) pairs."""
+    deltas = [pickle.loads(values[j][4:]) for j in picked.tolist()]
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    ends = np.cumsum(counts)
+    running = np.cumsum(flat)
+    before = np.where(ends - counts > 0, running[np.maximum(ends - counts - 1, 0)], 0)
+    return np.repeat(np.arange(len(picked)), counts), running - np.repeat(before, counts)
+
+
+def _phrase(s: Searcher, cols: Columns, q: wq.Phrase, deadline: Deadline, memo: Memo) -> np.ndarray:
+    """Documents holding the words of ``q`` one after another."""
+    field = q.fieldname
+    words = list(q.words)
+    sets = sorted((_term(s, cols, field, w, memo) for w in set(words)), key=len)
+    candidates = sets[0]
+    for other in sets[1:]:
+        candidates = intersect(candidates, other, cols.size)
+    if not len(candidates):
+        return EMPTY
+    found = []
+    for sub, offset in s.reader().leaf_readers():
+        size = sub.doc_count_all()
+        local = candidates[(candidates >= offset) & (candidates < offset + size)] - offset
+        keys = None
+        for i, word in enumerate(words):
+            if not len(local):
+                break
+            deadline.check()
+            ids, _weights, values = postings_arrays(sub, field, word, values=True)
+            which, pos = _positions(values, np.searchsorted(ids, local))
+            start = pos - i  # where the phrase would begin
+            ok = start >= 0
+            key = np.unique((local[which[ok]].astype(np.int64) << 32) | start[ok])
+            keys = key if keys is None else np.intersect1d(keys, key, assume_unique=True)
+            local = np.unique(keys >> 32).astype(np.int32)
+        if keys is not None and len(local):
+            found.append(local + offset)
+    return np.concatenate(found) if found else EMPTY

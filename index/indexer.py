@@ -4,6 +4,11 @@ The store queues every changed article in the same transaction that changes it; 
 module drains that queue: delete every document with the article's id and add the current one,
 commit, and only then delete the queue rows.  An interruption at any point leaves rows
 that are simply indexed again, and delete-then-add makes that idempotent.
+
+Most queued articles are new: their id is in no segment, and looking that up in the
+term dictionaries is much cheaper than a delete query per document against every
+segment.  Only ids found there are deleted first, so an article indexed by a commit whose
+queue rows were never cleared (a crash in between) is still replaced, never doubled.
 """
 
 from __future__ import annotations
@@ -18,9 +23,8 @@ from whoosh.writing import IndexWriter
 from archive.lifeline import forkserver_context
 from archive.store import RecordStore
 
-from . import columns
+from . import columns, merging
 from .location import IndexLocation
-from .merging import tiered
 from .schema import document_for
 
 Progress = Callable[[int], None]
@@ -28,6 +32,8 @@ Progress = Callable[[int], None]
 WRITER_LIMITMB = 512
 PARALLEL_BATCH = 1000  # documents from which a commit is written on every core
 SYNC_EVERY = 2000  # stored articles between index updates during a long ingest
+COMMIT_MAX = 50_000  # documents in one index commit (one segment per core)
+CREDIT_KEY = "index.merge_credit"
 
 
 def _cores() -> int:
@@ -54,51 +60,71 @@ def sync(
     location: IndexLocation,
     *,
     batch: int = 2000,
+    commit_max: int = COMMIT_MAX,
     progress: Progress | None = None,
     merge: bool = True,
 ) -> int:
     """Index every queued change; return how many documents were written or deleted.
 
-    Each batch commits a new segment.  With ``merge`` the tiered policy (index.merging)
-    folds segments of the same size together at commit, so the index stays close to a
-    fresh build without a stop-the-world optimize; a long ingest passes ``merge=False``
-    for all but its last sync.
+    Records are read ``batch`` at a time; up to ``commit_max`` documents go into one
+    commit, which writes new segments without merging, so its documents are searchable as
+    soon as it is written.  With ``merge``, segments are then merged by the tiered policy
+    (index.merging) within a budget earned by the documents written (a long ingest passes
+    ``merge=False`` for all but its last sync).
     """
     ix = location.open()
     done = 0
     try:
         while True:
-            items = store.pending(batch)
+            items = store.pending(commit_max)
             if not items:
                 break
-            records = store.get_many([aid for aid, op in items if op == "index"])
-            writer = _writer(ix, len(records))
+            writer = _writer(ix, sum(1 for _aid, op in items if op == "index"))
             try:
                 # Delete every document with the id, then add one: Whoosh's update_document
                 # replaces only the first, so it would never heal a duplicate.
                 with writer.searcher() as searcher:
+                    reader = searcher.reader()
                     for article_id, _op in items:
-                        writer.delete_by_term("id", article_id, searcher=searcher)
-                for article_id, op in items:
-                    record = records.get(article_id)
-                    if op == "index" and record is not None:
-                        writer.add_document(**document_for(record))
+                        if ("id", article_id) in reader:
+                            writer.delete_by_term("id", article_id, searcher=searcher)
+                for start in range(0, len(items), batch):
+                    chunk = items[start : start + batch]
+                    records = store.get_many([aid for aid, op in chunk if op == "index"])
+                    for article_id, op in chunk:
+                        record = records.get(article_id)
+                        if op == "index" and record is not None:
+                            writer.add_document(**document_for(record))
             except BaseException:
                 writer.cancel()
                 raise
-            if merge:
-                writer.commit(mergetype=tiered)
-            else:
-                writer.commit(merge=False)
+            writer.commit(merge=False)
             store.done(items)
             done += len(items)
             if progress:
                 progress(len(items))
-        if done:
+        merged = _merge(ix, store, done) if merge else 0
+        if done or merged:
             warm(ix, location.current_dir())
     finally:
         ix.close()
     return done
+
+
+def _merge(ix: Index, store: RecordStore, written: int) -> int:
+    """Merge segments within the credit earned by the documents written so far; return
+    how many documents were rewritten."""
+    try:
+        credit = float(store.get_meta(CREDIT_KEY) or 0)
+    except ValueError:
+        credit = 0.0
+    credit += merging.CREDIT_RATIO * written
+    budget = max(merging.MIN_BUDGET, credit)
+    rewritten = merging.merge(ix, budget, limitmb=WRITER_LIMITMB)
+    left = max(0.0, credit - rewritten)
+    if left != credit or written:
+        store.set_meta(CREDIT_KEY, f"{left:.0f}")
+    return rewritten
 
 
 def warm(ix: Index, folder: Path | None) -> None:

@@ -1,28 +1,38 @@
-"""When segments are merged: a tiered policy, run at commit.
+"""When segments are merged: a tiered policy with a cost budget, run after a commit.
 
 Every commit writes a new segment.  Left alone, an archive fed small batches ends up with
-hundreds of segments (slow queries) and with the dead copies of updated documents (a
-bigger index).  A full optimize on every commit would rewrite the whole index each time.
+hundreds of segments (slow queries, a bigger index: each segment repeats its own term
+dictionary) and with the dead copies of updated documents.  A full optimize on every
+commit would rewrite the whole index each time.
 
 The tiered policy sits between: segments are grouped by size into tiers (each tier
 ``FACTOR`` times larger than the one below, the lowest holding everything under
 ``BASE`` documents); when a tier holds ``FACTOR`` segments they are merged into one of
-the next tier.  Each document is rewritten about once per tier, so the cost of merging
-stays proportional to ``log(size)`` per document, and a tier never holds more than
-``FACTOR - 1`` segments.  A segment whose documents are more than ``MAX_DELETED`` deleted
-is rewritten at its next commit whatever its tier, which bounds the dead weight.
+the next tier.  A segment whose documents are more than ``MAX_DELETED`` deleted is
+rewritten whatever its tier, which bounds the dead weight.
+
+Merging in Whoosh costs about as much as indexing the same documents again, so it never
+stands between new documents and search: the new segment is committed first (searchable
+at once), and merging runs as a separate commit afterwards with a budget in documents
+that grows with what was written (see ``MergeCredit`` in index.indexer): small tiers fill
+and merge often and cheaply, a big tier once enough documents have been written to pay
+for rewriting it, so the cost of merging stays proportional to the cost of indexing.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+from whoosh.index import Index
 from whoosh.reading import SegmentReader
 
 BASE = 1000
 FACTOR = 4
 MAX_DELETED = 0.2
+MIN_BUDGET = 2000  # documents any sync may merge after itself, whatever it wrote
+CREDIT_RATIO = 0.5  # documents of merging earned by each document written
 
 
 def tier(docs: int) -> int:
@@ -31,31 +41,70 @@ def tier(docs: int) -> int:
     return 1 + int(math.log(docs / BASE, FACTOR))
 
 
-def choose(sizes: list[tuple[int, int]]) -> set[int]:
-    """Indexes of the segments to merge, given each one's (all docs, deleted docs)."""
-    chosen: set[int] = set()
+def choose(sizes: list[tuple[int, int]], budget: float = math.inf) -> set[int]:
+    """Indexes of the segments to merge, given each one's (all docs, deleted docs).
+
+    Candidate groups (a full tier; a mostly-deleted segment) are taken smallest first
+    while the documents they rewrite stay within ``budget``.
+    """
+    groups: list[list[int]] = []
     by_tier: dict[int, list[int]] = {}
     for i, (total, deleted) in enumerate(sizes):
         if total and deleted / total > MAX_DELETED:
-            chosen.add(i)
+            groups.append([i])
         else:
             by_tier.setdefault(tier(total - deleted), []).append(i)
-    for members in by_tier.values():
-        if len(members) >= FACTOR:
-            chosen.update(members)
+    groups.extend(members for members in by_tier.values() if len(members) >= FACTOR)
+
+    def cost(group: list[int]) -> int:
+        return sum(sizes[i][0] - sizes[i][1] for i in group)
+
+    chosen: set[int] = set()
+    spent = 0
+    for group in sorted(groups, key=cost):
+        if spent + cost(group) > budget:
+            break
+        chosen.update(group)
+        spent += cost(group)
     return chosen
 
 
-def tiered(writer: Any, segments: list[Any]) -> list[Any]:
-    """A Whoosh ``mergetype``: merge the chosen segments into the one being written."""
-    sizes = [(seg.doc_count_all(), seg.deleted_count()) for seg in segments]
-    chosen = choose(sizes)
-    kept = []
-    for i, seg in enumerate(segments):
-        if i in chosen:
-            reader = SegmentReader(writer.storage, writer.schema, seg)
-            writer.add_reader(reader)
-            reader.close()
-        else:
-            kept.append(seg)
-    return kept
+def _sizes(ix: Index) -> list[tuple[int, int]]:
+    with ix.reader() as reader:
+        return [
+            (sub.doc_count_all(), sub.doc_count_all() - sub.doc_count())
+            for sub, _ in reader.leaf_readers()
+        ]
+
+
+def _mergetype(budget: float) -> Callable[[Any, list[Any]], list[Any]]:
+    def merge(writer: Any, segments: list[Any]) -> list[Any]:
+        """A Whoosh ``mergetype``: fold the chosen segments into the one being written."""
+        chosen = choose([(seg.doc_count_all(), seg.deleted_count()) for seg in segments], budget)
+        kept = []
+        for i, seg in enumerate(segments):
+            if i in chosen:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)
+                reader.close()
+            else:
+                kept.append(seg)
+        return kept
+
+    return merge
+
+
+def merge(ix: Index, budget: float = math.inf, *, limitmb: int = 256) -> int:
+    """Merge what the policy chooses within ``budget`` documents; return how many
+    documents were rewritten (0: nothing to do, and no commit made)."""
+    sizes = _sizes(ix)
+    chosen = choose(sizes, budget)
+    if not chosen:
+        return 0
+    writer = ix.writer(limitmb=limitmb)
+    try:
+        writer.commit(mergetype=_mergetype(budget))
+    except BaseException:
+        writer.cancel()
+        raise
+    return sum(sizes[i][0] - sizes[i][1] for i in chosen)

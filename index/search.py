@@ -17,10 +17,11 @@ from whoosh.query import Query
 
 from archive.errors import NotFoundError, QueryError
 
-from .docsets import Deadline, docs
+from .docsets import Deadline, Memo, docs, intersect
 from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with
 from .location import IndexLocation
 from .querying import date_bounds, parse_query
+from .ranking import rank
 from .schema import build_schema
 from .searching import SearcherHandle, SearcherPool
 from .spelling import suggest
@@ -108,19 +109,19 @@ def _validate(request: SearchRequest) -> None:
 def _filter_docs(handle: SearcherHandle, request: SearchRequest) -> np.ndarray | None:
     """Docnums passing the request's filters, or None when it has none."""
     out: np.ndarray | None = None
+    cols = columns(handle)
     for facet, wanted in (("author", request.authors), ("site", request.sites),
                           ("tag", request.tags)):
         if wanted:
             found = docs_with(handle, facet, wanted)
-            out = found if out is None else np.intersect1d(out, found, assume_unique=True)
+            out = found if out is None else intersect(out, found, len(cols.live))
     if request.since or request.until:
         low = date_bounds(request.since)[0] if request.since else 1
         high = date_bounds(request.until)[1] if request.until else 99991231
         if low > high:
             raise QueryError("--since is after --until")
-        cols = columns(handle)
         found = np.flatnonzero(cols.live & (cols.day >= low) & (cols.day <= high))
-        out = found if out is None else np.intersect1d(out, found, assume_unique=True)
+        out = found if out is None else intersect(out, found, len(cols.live))
     return out
 
 
@@ -160,7 +161,7 @@ class ArchiveSearcher:
         self.close()
 
     def _match(
-        self, request: SearchRequest, deadline: Deadline
+        self, request: SearchRequest, deadline: Deadline, memo: Memo | None = None
     ) -> tuple[Query | None, SearcherHandle, np.ndarray, np.ndarray | None]:
         """The parsed query, the searcher used, every matching docnum, and the filter's."""
         _validate(request)
@@ -171,9 +172,9 @@ class ArchiveSearcher:
         if q is None:
             matched = np.flatnonzero(cols.live).astype(np.int32)
         else:
-            matched = docs(handle.searcher, cols, q, deadline)
+            matched = docs(handle.searcher, cols, q, deadline, memo)
         if filt is not None:
-            matched = np.intersect1d(matched, filt, assume_unique=True)
+            matched = intersect(matched, filt, cols.size)
         return q, handle, matched, filt
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
@@ -184,8 +185,12 @@ class ArchiveSearcher:
         return sorted(stored(int(docnum))["id"] for docnum in matched)
 
     def search(self, request: SearchRequest) -> SearchResult:
+        # Opening the index and loading its arrays is not the query's cost: the clock
+        # starts once the searcher is ready.
+        columns(self.pool.current())
         deadline = Deadline(self.timeout)
-        q, handle, matched, filt = self._match(request, deadline)
+        memo: Memo = {}
+        q, handle, matched, filt = self._match(request, deadline, memo)
         s = handle.searcher
         cols = columns(handle)
         result = SearchResult(query=request.query, total=0, page=request.page)
@@ -203,10 +208,16 @@ class ArchiveSearcher:
             sort = "newest"
         scores: dict[int, float] = {}
         if sort == "relevance" and q is not None:
-            allow = None if filt is None else set(matched.tolist())
-            top = _ranked(s, q, wanted, allow, deadline)
-            ranked = [hit.docnum for hit in top]
-            scores = {hit.docnum: hit.score for hit in top}
+            lengths = handle.cached("lengths", dict)
+            fast = rank(s, cols, q, matched, wanted, deadline, memo, lengths)
+            if fast is not None:
+                ranked = fast[0].tolist()
+                scores = dict(zip(ranked, fast[1].tolist(), strict=True))
+            else:
+                allow = None if filt is None else set(matched.tolist())
+                top = _ranked(s, q, wanted, allow, deadline)
+                ranked = [hit.docnum for hit in top]
+                scores = {hit.docnum: hit.score for hit in top}
         else:
             ranked = _by_date(cols, matched, sort == "newest", wanted).tolist()
         deadline.check()
@@ -296,7 +307,7 @@ def _highlight(text: str, terms: frozenset[str]) -> str:
         at = low.find(term[:6])
         found = 0
         while at >= 0 and found < 2:
-            spans.append((max(0, at - 150), at + 150))
+            spans.append((max(0, at - 100), at + 100))
             found += 1
             at = low.find(term[:6], at + 1)
     window = text

@@ -10,6 +10,7 @@ facet tables, live and die with the searcher they were built from.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class SearcherHandle:
         self.searcher: Searcher = ix.searcher()
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # A replaced handle is left to the garbage collector (a query may still use it);
+        # its files are closed then, not dropped open.
+        self._closer = weakref.finalize(self, _close, self.searcher, ix)
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
         value = self._cache.get(key)
@@ -44,8 +48,12 @@ class SearcherHandle:
         return value
 
     def close(self) -> None:
-        self.searcher.close()
-        self.ix.close()
+        self._closer()
+
+
+def _close(searcher: Searcher, ix: Index) -> None:
+    searcher.close()
+    ix.close()
 
 
 class SearcherPool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from archive.service import Archive
 from index.merging import FACTOR, choose
 from index.search import SearchRequest
@@ -63,3 +65,55 @@ def test_merge_policy_merges_a_full_tier_and_leaves_big_segments_alone() -> None
     assert 0 not in choose([(100_000, 0)] + [(300, 0)] * FACTOR)
     # a segment mostly deleted is rewritten whatever its size
     assert choose([(100_000, 30_000), (10, 0)]) == {0}
+
+
+def test_merge_budget_takes_the_cheapest_groups_and_stops_before_a_costly_one() -> None:
+    tier0 = [(400, 0)] * FACTOR  # 1,600 documents to rewrite
+    tier1 = [(3000, 0)] * FACTOR  # 12,000
+    assert choose(tier0 + tier1, budget=2000) == set(range(FACTOR))
+    assert choose(tier0 + tier1, budget=20_000) == set(range(2 * FACTOR))
+    assert choose(tier1, budget=2000) == set()
+
+
+def test_reindexing_an_article_already_in_the_index_never_doubles_it(tmp_path: Path) -> None:
+    """A crash after the index commit but before the queue rows were cleared leaves the
+    rows queued for articles that are already indexed: indexing them again replaces them."""
+    from archive.store import RecordStore
+    from index.indexer import sync
+    from index.location import IndexLocation
+
+    with Archive(tmp_path / "home") as archive:
+        archive.ingest([RAW / "wcxb"], jobs=1)
+        before = archive.search(SearchRequest(query="", limit=1)).total
+    with RecordStore(tmp_path / "home" / "archive.db") as store:
+        ids = sorted(store.all_ids())
+        store.queue(ids)
+        assert sync(store, IndexLocation(tmp_path / "home" / "index")) == len(ids)
+    with Archive(tmp_path / "home") as archive:
+        assert archive.search(SearchRequest(query="", limit=1)).total == before == len(ids)
+        hits = archive.search(SearchRequest(query="", limit=1000)).hits
+        assert sorted(h.id for h in hits) == ids
+
+
+def test_a_long_ingest_updates_the_index_at_doubling_intervals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archive.ingest as ingesting
+
+    batch = tmp_path / "batch"
+    shutil.copytree(RAW / "wcxb", batch)
+    pages = len(list(batch.glob("*.html")))
+    monkeypatch.setattr(ingesting, "SYNC_EVERY", 2)
+    seen: list[int] = []
+    real = ingesting.Ingester.sync_index
+
+    def counting(self: ingesting.Ingester, *, final: bool = True) -> int:
+        if not final:
+            seen.append(self.store.count("articles"))
+        return real(self, final=final)
+
+    monkeypatch.setattr(ingesting.Ingester, "sync_index", counting)
+    with Archive(tmp_path / "home") as archive:
+        summary = archive.ingest([batch], jobs=1)
+        assert archive.search(SearchRequest(limit=1)).total == summary.new == pages
+    assert seen == [n for n in (2, 4, 8, 16) if n <= pages]

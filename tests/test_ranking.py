@@ -1,0 +1,99 @@
+"""Matching and ranking done with numpy arrays give what Whoosh's own matchers give."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from archive.errors import QueryError
+from archive.service import Archive
+from index import docsets, postings
+from index.docsets import Deadline, docs
+from index.facets import columns
+from index.location import IndexLocation
+from index.querying import parse_query
+from index.search import ArchiveSearcher, SearchRequest
+
+QUERIES = ("missile", "city OR bread", "people year", "pari*", "title:the", "market^2 price",
+           "food NOT bread", '"the city"', '"in the"', 'people "last year"')
+
+
+def _whoosh_scores(searcher, text: str) -> dict[str, float]:
+    results = searcher.search(parse_query(text), limit=None, optimize=False)
+    return {searcher.stored_fields(hit.docnum)["id"]: hit.score for hit in results}
+
+
+def test_ranking_gives_whooshs_exhaustive_bm25f_scores(ingested_home: Path) -> None:
+    with ArchiveSearcher(IndexLocation(ingested_home / "index")) as srch:
+        for text in QUERIES:
+            result = srch.search(SearchRequest(query=text, limit=10))
+            expected = _whoosh_scores(srch.pool.current().searcher, text)
+            assert result.total == len(expected), text
+            best = sorted(expected.values(), reverse=True)[: len(result.hits)]
+            assert [h.score for h in result.hits] == pytest.approx([round(v, 4) for v in best],
+                                                                   abs=1e-3), text
+            for hit in result.hits:
+                assert hit.score == pytest.approx(expected[hit.id], abs=1e-3), (text, hit.id)
+
+
+def test_phrases_match_exactly_the_documents_whoosh_matches(ingested_home: Path) -> None:
+    with ArchiveSearcher(IndexLocation(ingested_home / "index")) as srch:
+        handle = srch.pool.current()
+        s = handle.searcher
+        for text in ('"the city"', '"in the"', '"of the year"', '"the the"', '"missile deployment"'):
+            q = parse_query(text)
+            mine = docs(s, columns(handle), q, Deadline(10)).tolist()
+            assert mine == sorted(set(s.docs_for_query(q))), text
+
+
+def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings, "HOT_DF", 3)
+    home = tmp_path / "home"
+    with Archive(home) as archive:
+        archive.ingest([tmp_path / "nothing"], jobs=1)  # an empty index to start from
+    pages = sorted((Path(__file__).resolve().parent.parent / "raw" / "wcxb").glob("*.html"))
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for page in pages[:14]:
+        shutil.copy(page, batch / page.name)
+    with Archive(home) as archive:
+        archive.ingest([batch], jobs=1)
+    folder = IndexLocation(home / "index").current_dir()
+    assert list(folder.glob("hot-*.json")), "frequent terms were cached"
+    with ArchiveSearcher(IndexLocation(home / "index")) as srch:
+        handle = srch.pool.current()
+        cached = [srch.search(SearchRequest(query=t, limit=20)) for t in QUERIES]
+        cols = columns(handle)
+        assert any(h is not None and h.spans.get("body") for h in cols.hot)
+        cols.hot[:] = [None] * len(cols.hot)  # the same searches read from Whoosh's postings
+        plain = [srch.search(SearchRequest(query=t, limit=20)) for t in QUERIES]
+    for a, b in zip(cached, plain, strict=True):
+        assert (a.total, [(h.id, h.score) for h in a.hits]) == (b.total, [(h.id, h.score) for h in b.hits])
+    with Archive(home) as archive:
+        archive.reindex()
+    new_folder = IndexLocation(home / "index").current_dir()
+    live = {p.name.split(".")[0] for p in new_folder.glob("hot-*.json")}
+    assert live and live == {p.name.split(".")[0] for p in new_folder.glob("hot-*.ids.npy")}
+
+
+def test_a_wildcard_needing_too_many_postings_reads_is_refused_at_once(
+    ingested_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(docsets, "MAX_READS", 3)
+    with Archive(ingested_home) as archive:
+        with pytest.raises(QueryError, match="too many words"):
+            archive.search(SearchRequest(query="co*"))
+        assert archive.search(SearchRequest(query="missil*")).total >= 1
+
+
+def test_sorted_docnums_from_every_query_shape(ingested_home: Path) -> None:
+    with ArchiveSearcher(IndexLocation(ingested_home / "index")) as srch:
+        handle = srch.pool.current()
+        for text in QUERIES:
+            found = docs(handle.searcher, columns(handle), parse_query(text), Deadline(10))
+            assert np.all(np.diff(found) > 0), text
