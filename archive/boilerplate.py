@@ -123,8 +123,6 @@ _BAD_ANY_RE = re.compile(
 )
 
 
-def is_boilerplate_token(token: str) -> bool:
-    return bool(_BAD_TOKEN_RE.match(token))
 
 
 def has_boilerplate_token(tokens: str) -> bool:
