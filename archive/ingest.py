@@ -18,8 +18,7 @@ from index.indexer import SYNC_EVERY, sync
 from index.location import IndexLocation
 
 from .decode import looks_like_html
-from .errors import InputError
-from .extract import HTML_SUFFIXES, TEXT_SUFFIXES, extract_bytes, identity_of, now_utc
+from .extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of, now_utc
 from .home import Home
 from .lock import WriteLock
 from .originals import OriginalStore
@@ -108,16 +107,6 @@ class Ingester:
     def close(self) -> None:
         self.store.close()
 
-    def ingest_file(self, path: str) -> Outcome:
-        read = self.read(path)
-        if isinstance(read, Outcome):
-            return read
-        try:
-            record = extract_bytes(read, path)
-        except InputError as exc:
-            return Outcome(path, "failed", reason=exc.reason)
-        return self.keep(path, read, record)
-
     def read(self, path: str) -> bytes | Outcome:
         """The file's bytes when they need extracting, else the Outcome that says why not."""
         abspath = os.path.abspath(path)
@@ -147,7 +136,7 @@ class Ingester:
     def keep(self, path: str, data: bytes, record: Record, *, kept: bool = False) -> Outcome:
         """Store an extracted page: its original first (unless ``kept`` already), then
         record and queue row together."""
-        known = self._known(path, hashlib.sha256(data).hexdigest())
+        known = self._known(path, record.sha256)
         if known:  # a copy earlier in the same batch, extracted alongside this one
             return known
         if not kept:

@@ -30,6 +30,14 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+def cores() -> int:
+    """How many processors this process may run on: the default number of helpers."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def forkserver_context() -> multiprocessing.context.BaseContext:
     """The fork-server context, with this module preloaded into the server."""
     methods = multiprocessing.get_all_start_methods()

@@ -11,7 +11,6 @@ memory stays flat however many files a batch holds.
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +20,7 @@ from typing import Generic, TypeVar
 
 from .errors import InputError
 from .extract import extract_bytes
-from .lifeline import forkserver_context
+from .lifeline import cores, forkserver_context
 from .originals import OriginalStore
 from .records import Record
 
@@ -32,10 +31,7 @@ CHUNK = 8  # pages per task: enough to hide the pickling round trip, small enoug
 
 def default_jobs() -> int:
     """One extraction process per core."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return cores()
 
 
 @dataclass(frozen=True, slots=True)

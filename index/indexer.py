@@ -13,14 +13,13 @@ queue rows were never cleared (a crash in between) is still replaced, never doub
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from archive.lifeline import forkserver_context
+from archive.lifeline import cores, forkserver_context
 from archive.store import RecordStore
 
 from . import columns, merging
@@ -36,17 +35,10 @@ COMMIT_MAX = 50_000  # documents in one index commit (one segment per core)
 CREDIT_KEY = "index.merge_credit"
 
 
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
-
-
 def _writer(ix: Index, docs: int = 0) -> IndexWriter:
     """A writer for ``docs`` documents: big batches are analysed on every core, each
     process writing its own segment (the merge policy folds them in later)."""
-    procs = _cores() if docs >= PARALLEL_BATCH else 1
+    procs = cores() if docs >= PARALLEL_BATCH else 1
     if procs > 1:
         forkserver_context()  # sub-writers die with this process if it is killed
         return ix.writer(
@@ -145,7 +137,7 @@ def rebuild(
 
     ix = whoosh_index.open_dir(str(folder))
     count = 0
-    parallel = store.count("articles") >= PARALLEL_BATCH and _cores() > 1
+    parallel = store.count("articles") >= PARALLEL_BATCH and cores() > 1
     try:
         # Several processes each build a segment; merging them afterwards would cost
         # as much again, and queries on a handful of segments are as fast as on one.
