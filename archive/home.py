@@ -58,7 +58,7 @@ class Home:
             if not create:
                 raise StoreError(f"{path}: no archive here yet (run 'archive ingest' first)")
             try:
-                path.mkdir(parents=True)
+                path.mkdir(parents=True, exist_ok=True)  # another process may create it first
             except OSError as exc:
                 raise StoreError(f"{path}: cannot create archive home: {exc.strerror}") from exc
         home = cls(path)

@@ -85,3 +85,24 @@ def test_originals_are_content_addressed_and_compressed(tmp_path: Path) -> None:
     assert originals.verify(sha) is None
     originals.path_for(sha).write_bytes(gzip.compress(b"tampered"))
     assert "does not match" in (originals.verify(sha) or "")
+
+
+def test_home_created_by_another_process_meanwhile_is_used(tmp_path: Path, monkeypatch) -> None:
+    """Two commands started at once on a new home both see it appear; neither fails."""
+    from archive.home import Home
+
+    target = tmp_path / "home"
+    real_exists = Path.exists
+    calls = {"n": 0}
+
+    def racing_exists(self: Path, *args, **kwargs) -> bool:
+        result = real_exists(self, *args, **kwargs)
+        if self == target and not result:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                target.mkdir()  # the other process wins the race right after our last check
+        return result
+
+    monkeypatch.setattr(Path, "exists", racing_exists)
+    home = Home.open(target)
+    assert home.root == target and home.originals_dir.is_dir() and home.index_root.is_dir()
