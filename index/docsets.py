@@ -5,7 +5,8 @@ walks a matcher tree one document at a time; for the query shapes users type mos
 (terms, AND, OR, NOT, date ranges, short wildcards) the same set comes much faster from
 whole postings blocks combined with numpy set operations.  A phrase is the intersection
 of its words' sets, then a check of word positions for those candidates only, done on
-all of them at once.  Anything else is still answered by Whoosh's own matchers.
+all of them at once (from the cached positions of frequent words, index.postings).
+Anything else is still answered by Whoosh's own matchers.
 
 A ``Memo`` keeps each term's postings for the rest of the request, so ranking
 (index.ranking) reuses what matching read.
@@ -16,9 +17,7 @@ QueryError that says so rather than left running.
 
 from __future__ import annotations
 
-import pickle
 import time
-from itertools import chain
 
 import numpy as np
 from whoosh import query as wq
@@ -27,7 +26,7 @@ from whoosh.searching import Searcher
 from archive.errors import QueryError
 
 from .columns import Columns
-from .postings import EMPTY, postings_arrays, postings_ids
+from .postings import EMPTY, decode_positions, postings_arrays, postings_ids
 
 MAX_EXPANSION = 2000  # words a wildcard, prefix or fuzzy term may stand for
 MAX_READS = 3000  # ... and (word, segment) postings lists it may read
@@ -227,13 +226,17 @@ def _walk(s: Searcher, q: wq.Query, deadline: Deadline) -> np.ndarray:
 
 def _positions(values: list[bytes], picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The word positions of the postings at ``picked``: (posting index, position) pairs."""
-    deltas = [pickle.loads(values[j][4:]) for j in picked.tolist()]
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-    ends = np.cumsum(counts)
-    running = np.cumsum(flat)
-    before = np.where(ends - counts > 0, running[np.maximum(ends - counts - 1, 0)], 0)
-    return np.repeat(np.arange(len(picked)), counts), running - np.repeat(before, counts)
+    counts, positions = decode_positions([values[j] for j in picked.tolist()])
+    return np.repeat(np.arange(len(picked)), counts), positions
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values in both of two sorted arrays of distinct values."""
+    small, big = (a, b) if len(a) <= len(b) else (b, a)
+    if not len(small) or not len(big):
+        return small[:0]
+    at = np.minimum(np.searchsorted(big, small), len(big) - 1)
+    return small[big[at] == small]
 
 
 def _phrase(s: Searcher, cols: Columns, q: wq.Phrase, deadline: Deadline, memo: Memo) -> np.ndarray:
@@ -247,7 +250,8 @@ def _phrase(s: Searcher, cols: Columns, q: wq.Phrase, deadline: Deadline, memo: 
     if not len(candidates):
         return EMPTY
     found = []
-    for sub, offset in s.reader().leaf_readers():
+    for n, (sub, offset) in enumerate(s.reader().leaf_readers()):
+        hot = cols.hot[n] if n < len(cols.hot) else None
         size = sub.doc_count_all()
         local = candidates[(candidates >= offset) & (candidates < offset + size)] - offset
         keys = None
@@ -255,13 +259,20 @@ def _phrase(s: Searcher, cols: Columns, q: wq.Phrase, deadline: Deadline, memo: 
             if not len(local):
                 break
             deadline.check()
-            ids, _weights, values = postings_arrays(sub, field, word, values=True)
-            which, pos = _positions(values, np.searchsorted(ids, local))
+            cached = hot.positions_of(field, word, local) if hot is not None else None
+            if cached is not None:
+                which, pos = cached
+            else:
+                ids, _weights, values = postings_arrays(sub, field, word, values=True)
+                which, pos = _positions(values or [], np.searchsorted(ids, local))
             start = pos - i  # where the phrase would begin
             ok = start >= 0
-            key = np.unique((local[which[ok]].astype(np.int64) << 32) | start[ok])
-            keys = key if keys is None else np.intersect1d(keys, key, assume_unique=True)
-            local = np.unique(keys >> 32).astype(np.int32)
+            # (document, start) keys come out sorted and distinct: documents in order, each
+            # one's positions ascending; so no sorting is needed to intersect them
+            key = (local[which[ok]].astype(np.int64) << 32) | start[ok]
+            keys = key if keys is None else _common(keys, key)
+            held = keys >> 32
+            local = held[np.concatenate(([True], held[1:] != held[:-1]))].astype(np.int32) if len(held) else EMPTY
         if keys is not None and len(local):
             found.append(local + offset)
     return np.concatenate(found) if found else EMPTY

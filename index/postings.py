@@ -4,9 +4,11 @@ Whoosh keeps postings in pickled, compressed blocks of 128 documents with every 
 position inside; decoding one costs a few hundred microseconds, so reading a term found
 in most of 100,000 articles takes a large part of a second, whatever is done with it.
 The terms that cost that much are few (those in at least ``HOT_DF`` documents of a
-segment), so their document numbers and weights are decoded once, when the segment is
-new, and saved beside it as flat arrays (``hot-<segment id>.*``); a searcher maps those
-files into memory and slices them.  Segments never change once written, so neither do
+segment), so their document numbers, weights and word positions are decoded once, when
+the segment is new, and saved beside it as flat arrays (``hot-<segment id>.*``); a
+searcher maps those files into memory and slices them.  The positions are what make a
+phrase of common words fast: checking one otherwise means unpickling a position list
+for every candidate document.  Segments never change once written, so neither do
 the files; those of merged-away segments are removed with the facet files.
 """
 
@@ -14,7 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import getitem
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +31,7 @@ from whoosh.util.numeric import byte_to_length
 EMPTY = np.zeros(0, dtype=np.int32)
 HOT_FIELDS = ("title", "body")
 HOT_DF = 256  # documents of a segment from which a term's postings are cached
-HOT_VERSION = 1
+HOT_VERSION = 2
 
 
 def postings_ids(reader: IndexReader, field: str, text: str | bytes) -> np.ndarray:
@@ -95,6 +101,104 @@ def postings_arrays(
     return np.concatenate(ids), np.concatenate(weights), vals
 
 
+_HEAD = b"\x80\x02]q\x00"  # pickle protocol 2, an empty list, memoised
+_OPCODES = {ord("K"): 1, ord("M"): 2, ord("J"): 4}  # pickle's ints: one, two or four bytes
+_SIZE = np.zeros(256, dtype=np.int64)
+for _op, _width in _OPCODES.items():
+    _SIZE[_op] = 1 + _width
+_BATCH = 1000  # pickle splits longer lists into several appends; those are left to it
+
+
+def decode_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's number of positions and all the positions, flat, in posting order.
+
+    A Whoosh position value is a 4-byte count, then a pickled list of the gaps between
+    positions: an opcode and one, two or four bytes per gap.  Unpickling them one by one
+    costs a Python call per posting, so all values are read at once by numpy instead, one
+    gap of every posting per step; what does not have the expected shape is unpickled."""
+    if not values:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    n = len(values)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    if lengths.min() < 10:
+        return _decode_pickled(values)
+    buf = np.frombuffer(b"".join(values) + b"\x00" * 8, dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    counts = np.zeros(n, dtype=np.int64)
+    for k in range(4):  # the big-endian count in front of each value
+        counts = (counts << 8) | buf[starts + k]
+    plain = (counts <= _BATCH) & (buf[starts + lengths - 1] == ord("."))
+    for k, byte in enumerate(_HEAD):
+        plain &= buf[starts + 4 + k] == byte
+    firsts = np.cumsum(counts) - counts  # where each posting's positions go in the output
+    gaps = np.zeros(int(counts.sum()), dtype=np.int64)
+    # a list of one is "K x a"; a longer one "(" "K x" "M x x"... "e"
+    cursor = starts + 9 + (counts > 1)
+    order = np.flatnonzero(plain)
+    order = order[np.argsort(-counts[order], kind="stable")]  # step k reads the first m postings
+    remaining = counts[order]
+    active = len(order)
+    for k in range(int(remaining[0]) if active else 0):
+        while active and remaining[active - 1] <= k:
+            active -= 1
+        live = order[:active]
+        at = cursor[live]
+        op = buf[at]
+        value = buf[at + 1].astype(np.int64)
+        wide = op != ord("K")
+        if wide.any():
+            more = at[wide]
+            value[wide] |= (buf[more + 2].astype(np.int64) << 8) | np.where(
+                op[wide] == ord("J"),
+                (buf[more + 3].astype(np.int64) << 16) | (buf[more + 4].astype(np.int64) << 24), 0)
+        gaps[firsts[live] + k] = value
+        cursor[live] = at + _SIZE[op]
+    closer = np.where(counts == 1, ord("a"), ord("e"))
+    ends = starts + lengths - 2  # the list's closing opcode, before the final "."
+    closed = (cursor == ends) & (buf[np.minimum(ends, len(buf) - 1)] == closer)
+    ok = plain & (((counts == 0) & (lengths == 10)) | closed)
+    others = np.flatnonzero(~ok)
+    positions = within_postings_cumsum(gaps, counts)
+    if len(others):  # an unexpected shape (or a bad opcode, caught by the length check): pickle
+        other_counts, other_positions = _decode_pickled([values[i] for i in others.tolist()])
+        if not np.array_equal(other_counts, counts[others]):
+            return _decode_pickled(values)
+        owner, place = _spread(other_counts)
+        positions[firsts[others][owner] + place] = other_positions
+    return counts, positions
+
+
+def _spread(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For runs of these lengths laid end to end: each item's run, and its place in it."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    return owner, np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _decode_pickled(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    # map() over C methods rather than generator expressions: this runs once per posting
+    if all(map(bytes.startswith, values, repeat(_HEAD[:2]), repeat(4))) and all(
+        map(bytes.endswith, values, repeat(b"."))
+    ):
+        body = b"".join(map(getitem, values, repeat(slice(6, -1))))
+        lists = pickle.loads(b"\x80\x02(" + body + b"l.")
+    else:  # not the usual encoding: one at a time
+        lists = [pickle.loads(v[4:] if v.endswith(b".") else v[4:] + b".") for v in values]
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    gaps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return counts, within_postings_cumsum(gaps, counts)
+
+
+def within_postings_cumsum(gaps: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Running sums of ``gaps`` restarting at each posting (``counts`` long each)."""
+    if not len(gaps):
+        return gaps
+    running = np.cumsum(gaps)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    before = np.where(starts > 0, running[np.maximum(starts - 1, 0)], 0)
+    return running - np.repeat(before, counts)
+
+
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -116,27 +220,58 @@ def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
 
 @dataclass(slots=True)
 class HotPostings:
-    """One segment's cached postings: term -> slice of ``ids`` (local docnums) and
-    ``weights``."""
+    """One segment's cached postings.  ``spans[field][word]`` is ``(start, end, at)``: the
+    term's slice of ``ids`` (local docnums), ``weights`` and ``counts`` (positions per
+    posting), and where its postings' positions begin in ``positions``."""
 
-    spans: dict[str, dict[str, tuple[int, int]]]
+    spans: dict[str, dict[str, tuple[int, int, int]]]
     ids: np.ndarray
     weights: np.ndarray
+    counts: np.ndarray
+    positions: np.ndarray
 
     def get(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        word = text.decode("utf-8") if isinstance(text, bytes) else text
-        span = self.spans.get(field, {}).get(word)
+        span = self._span(field, text)
         if span is None:
             return None
-        start, end = span
+        start, end, _ = span
         return np.asarray(self.ids[start:end]), np.asarray(self.weights[start:end], dtype=np.float64)
+
+    def positions_of(self, field: str, text: str | bytes, local: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Word positions of the term in the documents ``local`` (sorted docnums that all
+        hold it): ``(which, position)`` pairs, ``which`` indexing ``local``.  None when
+        the term is not cached."""
+        span = self._span(field, text)
+        if span is None:
+            return None
+        start, end, at = span
+        counts = np.asarray(self.counts[start:end], dtype=np.int64)
+        picked = np.searchsorted(np.asarray(self.ids[start:end]), local)
+        firsts = np.concatenate(([0], np.cumsum(counts)))[picked] + at
+        lengths = counts[picked]
+        runs = np.cumsum(lengths) - lengths  # where each posting's positions land in the output
+        which = np.repeat(np.arange(len(local)), lengths)
+        index = np.arange(int(lengths.sum())) - np.repeat(runs - firsts, lengths)
+        return which, np.asarray(self.positions[index], dtype=np.int64)
+
+    def _span(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
+        word = text.decode("utf-8") if isinstance(text, bytes) else text
+        return self.spans.get(field, {}).get(word)
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """The smallest unsigned type that holds ``values`` (uint16 for most articles)."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(np.uint16 if top < 1 << 16 else np.uint32)
 
 
 def build_hot(reader: IndexReader) -> HotPostings:
-    spans: dict[str, dict[str, tuple[int, int]]] = {}
+    spans: dict[str, dict[str, tuple[int, int, int]]] = {}
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    at = 0
+    counts: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
+    at = placed = 0
     fields = set(reader.indexed_field_names())
     for field in HOT_FIELDS:
         if field not in fields:
@@ -145,34 +280,43 @@ def build_hot(reader: IndexReader) -> HotPostings:
         for term, info in reader.iter_field(field):
             if info.doc_frequency() < HOT_DF:
                 continue
-            term_ids, term_weights, _ = postings_arrays(reader, field, term)
+            term_ids, term_weights, values = postings_arrays(reader, field, term, values=True)
+            term_counts, term_positions = decode_positions(values or [])
             word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-            spans[field][word] = (at, at + len(term_ids))
+            spans[field][word] = (at, at + len(term_ids), placed)
             at += len(term_ids)
+            placed += len(term_positions)
             ids.append(term_ids)
             weights.append(term_weights.astype(np.float32))
+            counts.append(term_counts)
+            positions.append(term_positions)
     return HotPostings(
         spans,
         np.concatenate(ids) if ids else EMPTY,
         np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32),
+        _narrow(np.concatenate(counts)) if counts else np.zeros(0, dtype=np.uint16),
+        _narrow(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.uint16),
     )
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
+_ARRAYS = ("ids", "weights", "counts", "positions")
+
+
+def _paths(folder: Path, segment_id: str) -> tuple[dict[str, Path], Path]:
     stem = f"hot-{segment_id}"
-    return folder / f"{stem}.ids.npy", folder / f"{stem}.weights.npy", folder / f"{stem}.json"
+    return {name: folder / f"{stem}.{name}.npy" for name in _ARRAYS}, folder / f"{stem}.json"
 
 
 def _save(folder: Path, segment_id: str, hot: HotPostings, docs: int) -> None:
-    ids_path, weights_path, meta_path = _paths(folder, segment_id)
+    array_paths, meta_path = _paths(folder, segment_id)
     meta = {"version": HOT_VERSION, "hot_df": HOT_DF, "docs": docs, "postings": len(hot.ids),
-            "spans": hot.spans}
+            "positions": len(hot.positions), "spans": hot.spans}
     written: list[Path] = []
     try:
-        for path, array in ((ids_path, hot.ids), (weights_path, hot.weights)):
+        for name, path in array_paths.items():
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             with open(tmp, "wb") as fh:
-                np.save(fh, array)
+                np.save(fh, getattr(hot, name))
             written.append(tmp)
             os.replace(tmp, path)
         tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
@@ -185,19 +329,22 @@ def _save(folder: Path, segment_id: str, hot: HotPostings, docs: int) -> None:
 
 
 def _load(folder: Path, segment_id: str, docs: int) -> HotPostings | None:
-    ids_path, weights_path, meta_path = _paths(folder, segment_id)
+    array_paths, meta_path = _paths(folder, segment_id)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("version") != HOT_VERSION or meta.get("docs") != docs:
             return None
-        ids = np.load(ids_path, mmap_mode="r")
-        weights = np.load(weights_path, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
+        arrays = {name: np.load(path, mmap_mode="r") for name, path in array_paths.items()}
+        spans = {f: {w: (int(a), int(b), int(c)) for w, (a, b, c) in terms.items()}
+                 for f, terms in meta["spans"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    if len(ids) != meta.get("postings") or len(weights) != len(ids):
+    postings = meta.get("postings")
+    if any(len(arrays[name]) != postings for name in ("ids", "weights", "counts")):
         return None
-    spans = {f: {w: (int(a), int(b)) for w, (a, b) in terms.items()} for f, terms in meta["spans"].items()}
-    return HotPostings(spans, ids, weights)
+    if len(arrays["positions"]) != meta.get("positions"):
+        return None
+    return HotPostings(spans, **arrays)
 
 
 def segment_hot(folder: Path | None, reader: IndexReader) -> HotPostings | None:
@@ -214,4 +361,5 @@ def segment_hot(folder: Path | None, reader: IndexReader) -> HotPostings | None:
 
 
 def hot_files(segment_id: str) -> set[str]:
-    return {p.name for p in _paths(Path("."), segment_id)}
+    array_paths, meta_path = _paths(Path("."), segment_id)
+    return {p.name for p in array_paths.values()} | {meta_path.name}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.errors import QueryError
 from archive.service import Archive
@@ -97,3 +100,54 @@ def test_sorted_docnums_from_every_query_shape(ingested_home: Path) -> None:
         for text in QUERIES:
             found = docs(handle.searcher, columns(handle), parse_query(text), Deadline(10))
             assert np.all(np.diff(found) > 0), text
+
+
+def test_cached_positions_find_exactly_the_phrases_whoosh_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings, "HOT_DF", 2)
+    home = tmp_path / "home"
+    with Archive(home) as archive:
+        archive.ingest([Path(__file__).resolve().parent.parent / "raw"], jobs=1)
+    phrases = ('"last year"', '"prime minister"', '"united states"',
+               '"the city"', '"in the"', '"of the year"', '"the the"', '"said that the"', '"to be"',
+               'title:"the"', '"missile deployment"', '"of the"')
+    with ArchiveSearcher(IndexLocation(home / "index")) as srch:
+        handle = srch.pool.current()
+        s = handle.searcher
+        cols = columns(handle)
+        assert any(h is not None and "year" in h.spans.get("body", {}) for h in cols.hot)
+        for text in phrases:
+            q = parse_query(text)
+            assert docs(s, cols, q, Deadline(10)).tolist() == sorted(set(s.docs_for_query(q))), text
+
+
+def test_positions_decoded_in_one_batch_equal_whooshs_own_decoding(ingested_home: Path) -> None:
+    from whoosh.formats import Positions
+
+    with ArchiveSearcher(IndexLocation(ingested_home / "index")) as srch:
+        reader = srch.pool.current().searcher.reader()
+        for sub, _ in reader.leaf_readers():
+            for word in ("the", "missile", "of"):
+                if ("body", word) not in sub:
+                    continue
+                _ids, _w, values = postings.postings_arrays(sub, "body", word, values=True)
+                counts, flat = postings.decode_positions(values)
+                expected = [Positions().decode_positions(v) for v in values]
+                assert counts.tolist() == [len(e) for e in expected]
+                assert flat.tolist() == [p for e in expected for p in e]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.integers(0, 300), st.integers(0, 70000), st.just(75)), max_size=30)
+                .map(lambda gaps: list(accumulate(g + 1 for g in gaps))), max_size=40))
+def test_positions_decode_like_whoosh_whatever_the_gaps(lists: list[list[int]]) -> None:
+    from whoosh.formats import Positions
+
+    fmt = Positions()
+    values = [fmt.encode(p) for p in lists]
+    values += [Positions().encode(list(range(0, 3000, 2)))]  # pickled in several batches
+    expected = [fmt.decode_positions(v) for v in values]
+    counts, flat = postings.decode_positions(values)
+    assert counts.tolist() == [len(e) for e in expected]
+    assert flat.tolist() == [p for e in expected for p in e]
