@@ -326,7 +326,8 @@ def reindex(ctx: click.Context, wait: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of originals, records and indexed documents; top authors and sites."""
+    """Counts of originals, records and indexed documents, gaps in dates and authors, records
+    an older cleaner made; top authors and sites."""
     data = open_archive(ctx).stats()
     if as_json:
         emit_json(data)
@@ -336,6 +337,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"records:   {data['records']} ({data['versions']} versions)")
     click.echo(f"indexed:   {data['indexed']}" + (f" ({data['pending']} waiting)" if data["pending"] else ""))
     click.echo(f"index:     {data['index_bytes'] / 2**20:.1f} MiB")
+    click.echo(f"no date:   {data['undated']}, no author: {data['no_author']}")
+    if data["stale"] or data["held"]:
+        click.echo(f"cleaner:   {data['stale']} records from an older cleaner ('archive reextract --all'), "
+                   f"{data['held']} re-extractions held back")
     for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
         if data[key]:
             click.echo(f"{label}: " + ", ".join(f"{d['value']} ({d['count']})" for d in data[key]))

@@ -20,7 +20,7 @@ from .forget import ForgetResult, forget
 from .home import Home
 from .lock import WriteLock
 from .originals import OriginalStore
-from .records import Record
+from .records import CLEANER_VERSION, Record
 from .reextract import ReextractOutcome, ReextractSummary, reextract
 from .store import RecordStore
 from .versions import VersionDiff, VersionInfo, diff_versions, list_versions
@@ -103,6 +103,7 @@ class Archive:
             pending = store.count("index_queue")
             authors = store.top("authors", top)
             sites = store.top("site", top)
+            gaps = store.gaps(CLEANER_VERSION)
         indexed = 0
         if self.location.exists():
             ix = self.location.open()
@@ -118,6 +119,7 @@ class Archive:
             "indexed": indexed,
             "pending": pending,
             "index_bytes": self.location.size_bytes(),
+            **gaps,
             "top_authors": [{"value": v, "count": n} for v, n in authors],
             "top_sites": [{"value": v, "count": n} for v, n in sites],
         }

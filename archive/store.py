@@ -204,6 +204,19 @@ class RecordStore:
             raise ValueError(table)
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
+    def gaps(self, cleaner_version: str) -> dict[str, int]:
+        """How many records lack a date or an author, were extracted by another cleaner
+        version, or have a re-extraction held back: what a user may want to look at."""
+        row = self.db.execute(
+            "SELECT COALESCE(SUM(published IS NULL), 0), COALESCE(SUM(authors = '[]'), 0),"
+            " COALESCE(SUM(cleaner_version != ?), 0) FROM articles",
+            (cleaner_version,),
+        ).fetchone()
+        held = self.db.execute(
+            "SELECT COUNT(DISTINCT held.article_id) FROM held JOIN articles ON articles.id = held.article_id"
+        ).fetchone()[0]
+        return {"undated": int(row[0]), "no_author": int(row[1]), "stale": int(row[2]), "held": int(held)}
+
     def all_ids(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT id FROM articles")}
 

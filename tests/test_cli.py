@@ -159,6 +159,12 @@ def test_reindex_and_stats(run) -> None:
     human = run("stats").stdout
     assert "records:   28" in human and "indexed:   28" in human
     assert "top authors: Hassan Khazaal (2)" in human
+    records = [json.loads(line) for line in run("export", "--format", "jsonl").stdout.splitlines()]
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["undated"] == sum(r["published"] is None for r in records) > 0
+    assert stats["no_author"] == sum(not r["authors"] for r in records) > 0
+    assert stats["stale"] == stats["held"] == 0
+    assert f"no date:   {stats['undated']}, no author: {stats['no_author']}" in human
 
 
 def test_home_from_environment(tmp_path: Path, monkeypatch) -> None:

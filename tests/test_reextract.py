@@ -76,6 +76,7 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
     report = json.loads(run("check", "--json").stdout)
     assert report["ok"] and [h["id"] for h in report["held"]] == [victim]
     assert report["cleaner"]["stale"] == 1
+    assert json.loads(run("stats", "--json").stdout)["held"] == 1
     # Held ones are not retried on every run ...
     assert json.loads(run("reextract", "--json").stdout)["selected"] == 0
     # ... and --force applies them.
@@ -83,6 +84,7 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
     assert forced["updated"] == 1
     assert json.loads(run("show", victim, "--json").stdout)["body"] == "Cookie settings."
     assert json.loads(run("check", "--json").stdout)["held"] == []
+    assert json.loads(run("stats", "--json").stdout)["held"] == 0
 
 
 def test_reextract_all_resumes_after_an_interruption(home: Path, tmp_path: Path, run,
