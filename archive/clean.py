@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
 from .textmass import BLOCK_TAGS, TextMass, measure
@@ -41,6 +41,7 @@ _FURNITURE_TAGS = frozenset({
 })
 _MENU_TAGS = frozenset({"nav", "header", "menu", "aside", "footer"})
 _STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
+_ARTICLE_TAGS = ("article", "main")
 _FURNITURE_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
 })
@@ -115,8 +116,43 @@ def _gone(tag: Tag) -> bool:
     return bool(tag.__dict__.get("_decomposed"))
 
 
+def _rejoin_body(soup: BeautifulSoup) -> None:
+    """Put back into <body> what the parser left outside it: a stray ``</body></html>``
+    early in a page (a widget's markup pasted whole, say) ends the body there, and the
+    article after it would be outside what is measured."""
+    body = soup.body
+    if body is None:
+        return
+    strays: list[PageElement] = []
+    for top in list(soup.contents):
+        if not isinstance(top, Tag):
+            continue
+        if top.name != "html":
+            strays.append(top)
+            continue
+        for child in list(top.contents):
+            if child is body or (isinstance(child, Tag) and child.name == "head"):
+                continue
+            if isinstance(child, Tag) or (type(child) is NavigableString and child.strip()):
+                strays.append(child)
+    for stray in strays:
+        if isinstance(stray, Tag) and stray.name == "body":
+            for child in list(stray.contents):
+                body.append(child.extract())
+            stray.decompose()
+        else:
+            body.append(stray.extract())
+
+
+def _holds_the_article(tag: Tag, stats: TextMass, prose_limit: float) -> bool:
+    """A header left unclosed swallows the <main> or <article> after it, with most of the
+    page's prose; its menu links then outweigh that prose, but it is a wrapper."""
+    return stats.mass_of(tag) > prose_limit and tag.find(_ARTICLE_TAGS) is not None
+
+
 def strip_furniture(soup: BeautifulSoup) -> None:
     """Stages 1 and 2: remove everything that is never article text, in place."""
+    _rejoin_body(soup)
     body = soup.body or soup
     never: list[Tag] = []
     maybe: list[tuple[Tag, str]] = []
@@ -138,6 +174,7 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             tag.decompose()
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
+    prose_limit = WRAPPER_SHARE * stats.mass_of(body)
     for tag, kind in maybe:
         if _gone(tag):
             continue
@@ -149,7 +186,8 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             if mass < HIDDEN_PROSE or mass < 0.5 * text:
                 tag.decompose()
         # A wrapper holds most of the page in text that is not links; a mega-menu does not.
-        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5):
+        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
+                               and not _holds_the_article(tag, stats, prose_limit)):
             tag.decompose()
 
 
