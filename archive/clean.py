@@ -62,6 +62,14 @@ PROSE_PAGE_SHARE = 0.25
 """Below this share of prose in its text outside links, a page is weighed by that text."""
 LINK_PAGE_SHARE = 0.15
 """When dropping link lists leaves less than this share of the text, the links are kept."""
+REPEAT_BLOCKS = 3
+REPEAT_CHARS = 400
+"""A run of at least this many blocks and characters that repeats an earlier run is the page's
+doing (a second copy of the article for small screens, say), and is kept once."""
+SIBLING_SHARE = 0.1
+SIBLING_PROSE = 1000
+"""A block beside the article, other than a paragraph or the headline's block, joins it only
+with this share of the article's prose or this much prose."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -281,12 +289,18 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
     return blocks
 
 
+def _negative(tag: Tag) -> bool:
+    """Named like furniture in part ("comments-body"), whatever else its names say."""
+    return bool(_NEGATIVE_RE.search(" ".join(_attr_tokens(tag))))
+
+
 def _widen(best: Tag, stats: TextMass) -> list[Tag]:
     """The chosen element plus siblings that continue its prose (a lead paragraph set apart)."""
     parent = best.parent
     if not isinstance(parent, Tag) or parent.name in {"html", "[document]"}:
         return [best]
     keep: list[Tag] = []
+    best_mass = stats.mass_of(best)
     for sibling in parent.children:
         if not isinstance(sibling, Tag):
             continue
@@ -295,9 +309,13 @@ def _widen(best: Tag, stats: TextMass) -> list[Tag]:
             continue
         if sibling.name not in {"p", "div", "section", "blockquote", "ul", "ol", "h2", "h3"}:
             continue
-        if stats.mass_of(sibling) < 80:
+        mass = stats.mass_of(sibling)
+        if mass < 80:
             continue
-        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
+        if (sibling.name != "p" and mass < min(SIBLING_SHARE * best_mass, SIBLING_PROSE)
+                and sibling.find("h1") is None):
+            continue  # a box beside the article: its author's note, a sign-up offer
+        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0 and not _negative(sibling):
             if sibling.name == "p" or sibling.get_text().count(".") >= 2:
                 keep.append(sibling)
     return keep
@@ -318,6 +336,27 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
     return out
 
 
+def drop_repeated_runs(blocks: list[str]) -> list[str]:
+    """The blocks without second copies of long runs of them.  Single repeated lines stay:
+    table cells, the steps of each tab of a how-to, the terms under every offer."""
+    first: dict[str, int] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        j = first.get(blocks[i])
+        if j is not None:
+            n = 0
+            while i + n < len(blocks) and j + n < i and blocks[j + n] == blocks[i + n]:
+                n += 1
+            if n >= REPEAT_BLOCKS and sum(map(len, blocks[i : i + n])) >= REPEAT_CHARS:
+                i += n
+                continue
+        first.setdefault(blocks[i], i)
+        out.append(blocks[i])
+        i += 1
+    return out
+
+
 def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     """The article's paragraphs; the soup is consumed (furniture is removed in place)."""
     strip_furniture(soup)
@@ -328,7 +367,7 @@ def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     if sum(map(len, blocks)) < LINK_PAGE_SHARE * sum(stats.text_of(n) for n in nodes):
         # Nearly all of it is links: a listing or a link directory, whose links are its content.
         blocks = [b for node in nodes for b in _blocks(node, keep_links=True)]
-    return filter_blocks(blocks, title)
+    return filter_blocks(drop_repeated_runs(blocks), title)
 
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:

@@ -168,3 +168,30 @@ def test_an_unclosed_header_around_the_article_is_not_dropped_as_a_menu() -> Non
     ).encode()
     record = extract_bytes(page, "header.html")
     assert record.body.count("Paragraph") == 6 and "Section number" not in record.body
+
+
+def test_a_second_copy_of_the_article_is_dropped_but_repeated_cells_stay() -> None:
+    table = "<table>" + "<tr><td>Rest day</td><td>Easy run 30 min</td></tr>" * 4 + "</table>"
+    page = (
+        "<html><head><title>Cables</title></head><body><article>"
+        f"{_ARTICLE}{table}<div class='mobile-copy'>{_ARTICLE}</div></article></body></html>"
+    ).encode()
+    body = extract_bytes(page, "twice.html").body
+    assert body.count("Paragraph 3 of the inspection report") == 1
+    assert body.count("Easy run 30 min") == 4
+
+
+def test_a_small_box_beside_the_article_stays_out_a_lead_paragraph_comes_in() -> None:
+    page = (
+        "<html><head><title>Cables</title></head><body><div class='wrap'>"
+        "<p>The lead: inspectors visited forty mines in March, and found worn cables in most.</p>"
+        f"<div class='story'>{_ARTICLE * 3}</div>"
+        "<div class='cta-box'><p>Try our app free for fourteen days, with every feature included. No card "
+        "is needed to start, and you can cancel at any time. Join the thousands of firms that already "
+        "keep their books with us.</p></div>"
+        "<div class='w-condition-invisible'>Related Posts</div>"
+        "</div></body></html>"
+    ).encode()
+    body = extract_bytes(page, "box.html").body
+    assert body.startswith("The lead: inspectors visited forty mines")
+    assert "Try our app" not in body and "Related Posts" not in body
