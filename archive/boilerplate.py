@@ -45,9 +45,9 @@ _LINE_PATTERNS = [
     r"(save|name|email|website)[:*]?( \*)?",
     r"save my name, email, and website in this browser for the next time i comment\.?",
     r"notify me of (follow-up comments|new posts) by email\.?",
-    r"(loading|please wait)\.*",
+    r"(loading|please wait)( \w+)?(\.+|…)?",
     r"share this post on",
-    r"\d+ ?(min|mins|minutes?)( read| reading time)?",
+    r"\d+ ?(min|mins|minutes?)\.?( read| reading time)?",
     r"(reading time|read time):? \d+ ?(min|mins|minutes?)",
     r"(table of contents|contents|in this article|on this page|jump to:?|skip to)( \w+)?:?",
     r"oops! something went wrong.{0,80}",
@@ -112,7 +112,7 @@ _BAD_TOKEN_RE = re.compile(
     r"|popup\w*|modal\w*|flyin\w*|overlay|lightbox"
     r"|author-?(?:box|bio|info|card)|about-?author|post-?(?:meta|tags|categories|navigation|nav)"
     r"|entry-?(?:meta|footer|tags)|tags|tag-?(?:list|cloud)|byline|dateline|printfriendly|skip-?link"
-    r"|screen-reader-text|sr-only|visually-?hidden|hidden|hide|d-none"
+    r"|screen-reader-text|sr-only|visually-?hidden|hidden|hide|d-none|invisible|w-condition-invisible"
     r")$",
     re.IGNORECASE,
 )

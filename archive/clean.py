@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
 from .textmass import BLOCK_TAGS, TextMass, measure
@@ -41,6 +41,7 @@ _FURNITURE_TAGS = frozenset({
 })
 _MENU_TAGS = frozenset({"nav", "header", "menu", "aside", "footer"})
 _STRUCTURE_TAGS = frozenset({"html", "body", "article", "main"})
+_ARTICLE_TAGS = ("article", "main")
 _FURNITURE_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
 })
@@ -61,6 +62,14 @@ PROSE_PAGE_SHARE = 0.25
 """Below this share of prose in its text outside links, a page is weighed by that text."""
 LINK_PAGE_SHARE = 0.15
 """When dropping link lists leaves less than this share of the text, the links are kept."""
+REPEAT_BLOCKS = 3
+REPEAT_CHARS = 400
+"""A run of at least this many blocks and characters that repeats an earlier run is the page's
+doing (a second copy of the article for small screens, say), and is kept once."""
+SIBLING_SHARE = 0.1
+SIBLING_PROSE = 1000
+"""A block beside the article, other than a paragraph or the headline's block, joins it only
+with this share of the article's prose or this much prose."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -115,8 +124,43 @@ def _gone(tag: Tag) -> bool:
     return bool(tag.__dict__.get("_decomposed"))
 
 
+def _rejoin_body(soup: BeautifulSoup) -> None:
+    """Put back into <body> what the parser left outside it: a stray ``</body></html>``
+    early in a page (a widget's markup pasted whole, say) ends the body there, and the
+    article after it would be outside what is measured."""
+    body = soup.body
+    if body is None:
+        return
+    strays: list[PageElement] = []
+    for top in list(soup.contents):
+        if not isinstance(top, Tag):
+            continue
+        if top.name != "html":
+            strays.append(top)
+            continue
+        for child in list(top.contents):
+            if child is body or (isinstance(child, Tag) and child.name == "head"):
+                continue
+            if isinstance(child, Tag) or (type(child) is NavigableString and child.strip()):
+                strays.append(child)
+    for stray in strays:
+        if isinstance(stray, Tag) and stray.name == "body":
+            for child in list(stray.contents):
+                body.append(child.extract())
+            stray.decompose()
+        else:
+            body.append(stray.extract())
+
+
+def _holds_the_article(tag: Tag, stats: TextMass, prose_limit: float) -> bool:
+    """A header left unclosed swallows the <main> or <article> after it, with most of the
+    page's prose; its menu links then outweigh that prose, but it is a wrapper."""
+    return stats.mass_of(tag) > prose_limit and tag.find(_ARTICLE_TAGS) is not None
+
+
 def strip_furniture(soup: BeautifulSoup) -> None:
     """Stages 1 and 2: remove everything that is never article text, in place."""
+    _rejoin_body(soup)
     body = soup.body or soup
     never: list[Tag] = []
     maybe: list[tuple[Tag, str]] = []
@@ -138,6 +182,7 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             tag.decompose()
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
+    prose_limit = WRAPPER_SHARE * stats.mass_of(body)
     for tag, kind in maybe:
         if _gone(tag):
             continue
@@ -149,7 +194,8 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             if mass < HIDDEN_PROSE or mass < 0.5 * text:
                 tag.decompose()
         # A wrapper holds most of the page in text that is not links; a mega-menu does not.
-        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5):
+        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
+                               and not _holds_the_article(tag, stats, prose_limit)):
             tag.decompose()
 
 
@@ -243,12 +289,18 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
     return blocks
 
 
+def _negative(tag: Tag) -> bool:
+    """Named like furniture in part ("comments-body"), whatever else its names say."""
+    return bool(_NEGATIVE_RE.search(" ".join(_attr_tokens(tag))))
+
+
 def _widen(best: Tag, stats: TextMass) -> list[Tag]:
     """The chosen element plus siblings that continue its prose (a lead paragraph set apart)."""
     parent = best.parent
     if not isinstance(parent, Tag) or parent.name in {"html", "[document]"}:
         return [best]
     keep: list[Tag] = []
+    best_mass = stats.mass_of(best)
     for sibling in parent.children:
         if not isinstance(sibling, Tag):
             continue
@@ -257,9 +309,13 @@ def _widen(best: Tag, stats: TextMass) -> list[Tag]:
             continue
         if sibling.name not in {"p", "div", "section", "blockquote", "ul", "ol", "h2", "h3"}:
             continue
-        if stats.mass_of(sibling) < 80:
+        mass = stats.mass_of(sibling)
+        if mass < 80:
             continue
-        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0:
+        if (sibling.name != "p" and mass < min(SIBLING_SHARE * best_mass, SIBLING_PROSE)
+                and sibling.find("h1") is None):
+            continue  # a box beside the article: its author's note, a sign-up offer
+        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0 and not _negative(sibling):
             if sibling.name == "p" or sibling.get_text().count(".") >= 2:
                 keep.append(sibling)
     return keep
@@ -280,6 +336,27 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
     return out
 
 
+def drop_repeated_runs(blocks: list[str]) -> list[str]:
+    """The blocks without second copies of long runs of them.  Single repeated lines stay:
+    table cells, the steps of each tab of a how-to, the terms under every offer."""
+    first: dict[str, int] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(blocks):
+        j = first.get(blocks[i])
+        if j is not None:
+            n = 0
+            while i + n < len(blocks) and j + n < i and blocks[j + n] == blocks[i + n]:
+                n += 1
+            if n >= REPEAT_BLOCKS and sum(map(len, blocks[i : i + n])) >= REPEAT_CHARS:
+                i += n
+                continue
+        first.setdefault(blocks[i], i)
+        out.append(blocks[i])
+        i += 1
+    return out
+
+
 def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     """The article's paragraphs; the soup is consumed (furniture is removed in place)."""
     strip_furniture(soup)
@@ -290,7 +367,7 @@ def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
     if sum(map(len, blocks)) < LINK_PAGE_SHARE * sum(stats.text_of(n) for n in nodes):
         # Nearly all of it is links: a listing or a link directory, whose links are its content.
         blocks = [b for node in nodes for b in _blocks(node, keep_links=True)]
-    return filter_blocks(blocks, title)
+    return filter_blocks(drop_repeated_runs(blocks), title)
 
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:

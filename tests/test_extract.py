@@ -139,3 +139,59 @@ def test_wcxb_sample_pages_extract(tmp_path: Path) -> None:
     for page in pages:
         record = extract_file(page)
         assert record.title and record.word_count > 50, page.name
+
+
+_ARTICLE = "".join(
+    f"<p>Paragraph {n} of the inspection report says the mine's crews found the cables worn and "
+    f"replaced them before the next shift, as the rules require of every operator.</p>"
+    for n in range(1, 7)
+)
+
+
+def test_an_article_after_a_stray_end_of_body_is_kept() -> None:
+    page = (
+        "<!DOCTYPE html><html><head><title>Cables</title></head><body>"
+        "<header><a href='/'>Home</a> <a href='/news'>News</a></header>"
+        "<div class='embed'>widget</div></body></html>"  # pasted markup ends the body early
+        f"<section><div id='blog-content'>{_ARTICLE}</div></section></body></html>"
+    ).encode()
+    record = extract_bytes(page, "stray.html")
+    assert record.body.count("Paragraph") == 6 and "widget" not in record.body
+
+
+def test_an_unclosed_header_around_the_article_is_not_dropped_as_a_menu() -> None:
+    menu = "".join(f"<li><a href='/section/{n}'>Section number {n} of the site</a></li>" for n in range(60))
+    page = (
+        "<html><head><title>Cables</title></head><body>"
+        f"<header class='usa-header'><nav><ul>{menu}</ul></nav>"  # never closed
+        f"<main><h1>Cables</h1>{_ARTICLE}</main></body></html>"
+    ).encode()
+    record = extract_bytes(page, "header.html")
+    assert record.body.count("Paragraph") == 6 and "Section number" not in record.body
+
+
+def test_a_second_copy_of_the_article_is_dropped_but_repeated_cells_stay() -> None:
+    table = "<table>" + "<tr><td>Rest day</td><td>Easy run 30 min</td></tr>" * 4 + "</table>"
+    page = (
+        "<html><head><title>Cables</title></head><body><article>"
+        f"{_ARTICLE}{table}<div class='mobile-copy'>{_ARTICLE}</div></article></body></html>"
+    ).encode()
+    body = extract_bytes(page, "twice.html").body
+    assert body.count("Paragraph 3 of the inspection report") == 1
+    assert body.count("Easy run 30 min") == 4
+
+
+def test_a_small_box_beside_the_article_stays_out_a_lead_paragraph_comes_in() -> None:
+    page = (
+        "<html><head><title>Cables</title></head><body><div class='wrap'>"
+        "<p>The lead: inspectors visited forty mines in March, and found worn cables in most.</p>"
+        f"<div class='story'>{_ARTICLE * 3}</div>"
+        "<div class='cta-box'><p>Try our app free for fourteen days, with every feature included. No card "
+        "is needed to start, and you can cancel at any time. Join the thousands of firms that already "
+        "keep their books with us.</p></div>"
+        "<div class='w-condition-invisible'>Related Posts</div>"
+        "</div></body></html>"
+    ).encode()
+    body = extract_bytes(page, "box.html").body
+    assert body.startswith("The lead: inspectors visited forty mines")
+    assert "Try our app" not in body and "Related Posts" not in body
