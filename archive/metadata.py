@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -32,7 +32,14 @@ from .authors import clean_authors, looks_like_person, unescape
 from .dates import date_from_url, parse_date
 from .pagescan import PageScan, element_text, scan
 from .titles import choose_title, strip_site_suffix
-from .visible import heading_text, page_authors, text_byline, visible_date, visible_updated
+from .visible import (
+    heading_text,
+    page_authors,
+    printed_date,
+    text_byline,
+    visible_date,
+    visible_updated,
+)
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -190,7 +197,10 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         if names:
             authors.append(("meta", names))
             break
-    for key in _PUBLISHED_KEYS:
+    # Sites also name their own keys ("w-published-date", "published"): after the known
+    # ones, any key about publishing that is not the publisher's name.
+    own = tuple(k for k in m if "publish" in k and "publisher" not in k)
+    for key in _PUBLISHED_KEYS + own:
         value = parse_date(get(key), now)
         if value:
             meta.offer("published", value, "meta")
@@ -235,6 +245,24 @@ def _from_page(page: PageScan, meta: Metadata, now: datetime | None) -> None:
         meta.offer("url", page.canonical, "canonical")
     if not meta.language:
         meta.offer("language", _lang(page.lang), "html-lang")
+
+
+def _prefer_earlier_printed_date(page: PageScan, meta: Metadata, now: datetime | None) -> None:
+    """A publication date printed beside the headline beats a later one in the markup.
+
+    Markup dates are often when a page was rebuilt, migrated or re-published; an article
+    is not printed as published before it was. A day's difference is the time zone (the
+    markup's UTC stamp against the local day printed), and the stamp is kept then.
+    """
+    if meta.provenance.get("published") not in _MARKUP_DATE_SOURCES or not meta.published:
+        return
+    value = printed_date(page, now)
+    if value and value < (date.fromisoformat(meta.published[:10]) - timedelta(days=1)).isoformat():
+        meta.published = value
+        meta.provenance["published"] = "page-text"
+
+
+_MARKUP_DATE_SOURCES = frozenset({"json-ld", "meta", "time-tag", "microdata"})
 
 
 # --------------------------------------------------------------------------- helpers
@@ -291,6 +319,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.
         meta.offer("published", visible_updated(page, now), "page-text-updated")
+    _prefer_earlier_printed_date(page, meta, now)
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)

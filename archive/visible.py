@@ -14,7 +14,7 @@ from datetime import datetime
 from bs4 import NavigableString, Tag
 
 from .authors import PREFIX_RE, clean_authors
-from .dates import parse_date
+from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
 
 _BYLINE_RE = re.compile(
@@ -155,6 +155,26 @@ def visible_updated(page: PageScan, now: datetime | None) -> str | None:
                 value = parse_date(text, now)
                 if value:
                     return value
+    return None
+
+
+def printed_date(page: PageScan, now: datetime | None) -> str | None:
+    """The publication date printed on a line of its own beside the headline.
+
+    Only the first dateline after the headline (else before it) counts: later ones are
+    a table's or a list's. A date the page labels an update ("Updated May 5, 2025",
+    "Last modified: ...") is not a publication date.
+    """
+    for h1 in page.h1s[:1]:
+        after = strings_after(h1, 40)
+        before = strings_after(h1, 15, backwards=True)[::-1]
+        for strings in (after, before):
+            for i, text in enumerate(strings):
+                if is_dateline(text, now):
+                    label = strings[i - 1] if i else ""
+                    if _UPDATED_START_RE.match(text) or _UPDATED_RE.search(label):
+                        return None
+                    return parse_date(text, now)
     return None
 
 

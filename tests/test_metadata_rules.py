@@ -148,6 +148,43 @@ def test_updated_date_is_used_only_when_no_publication_date_exists() -> None:
     assert extract(page(head, top="<p>Updated: 10/31/2024</p>")).published == "2023-02-01"
 
 
+def test_earlier_date_printed_under_the_headline_beats_a_rebuilt_markup_date() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "datePublished": "2025-05-24", "dateModified": "2025-05-24"})
+    record = extract(page(head, top="<p class='meta'>August 25, 2024</p>"))
+    assert record.published == "2024-08-25"
+    assert record.provenance["published"] == "page-text"
+
+
+def test_markup_date_a_day_after_the_printed_one_is_the_time_zone_and_kept() -> None:
+    head = '<meta property="article:published_time" content="2025-05-19T02:41:41+00:00">'
+    record = extract(page(head, top="<p>May 18, 2025</p>"))
+    assert record.published == "2025-05-19T02:41:41+00:00"
+    assert record.provenance["published"] == "meta"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p>Customers who installed panels after April 15, 2023 get lower credits.</p>",
+        "<p>Last updated</p><p>March 2, 2024</p>",
+        "<table><tr><td>Updated May 1, 2025</td></tr><tr><td>1/1/2013</td></tr></table>",
+    ],
+)
+def test_only_a_publication_dateline_beside_the_headline_overrides_the_markup(top: str) -> None:
+    head = '<meta property="article:published_time" content="2025-05-20">'
+    record = extract(page(head, top=top))
+    assert record.published == "2025-05-20"
+
+
+def test_a_site_specific_publication_meta_key_is_read() -> None:
+    head = ('<meta name="publisher" content="2019-01-01">'
+            '<meta name="w-published-date" content="2025-05-27T06:03:43Z">')
+    record = extract(page(head))
+    assert record.published == "2025-05-27T06:03:43+00:00"
+    assert record.provenance["published"] == "meta"
+
+
 def test_date_from_the_url_when_nothing_else_has_one() -> None:
     head = '<link rel="canonical" href="https://example.com/2022/04/09/council-approves-bridge/">'
     record = extract(page(head))
