@@ -293,6 +293,26 @@ def site_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else (host or None)
 
 
+def _declared_titles(page: PageScan, meta: Metadata) -> list[tuple[str, str]]:
+    """The titles the page declares, most trusted first, each with its source."""
+    found: list[tuple[str, str]] = []
+    if meta.title:
+        found.append((meta.title, meta.provenance.get("title", "meta")))
+    for key in ("og:title", "twitter:title", "dc.title", "headline"):
+        found.extend((value, "meta") for value in page.metas.get(key, [])[:1] if value)
+    if page.title_tag:
+        found.append((page.title_tag, "title-tag"))
+    return [(re.sub(r"\s+", " ", unescape(text)).strip(), source) for text, source in found]
+
+
+def _hosts(url: str | None) -> tuple[str, ...]:
+    """The names a site's URL gives it: "www.newegg.com" is newegg.com and newegg."""
+    host = site_from_url(url)
+    if not host:
+        return ()
+    return (host, host.split(".")[-2]) if host.count(".") >= 1 else (host,)
+
+
 def _site_names(meta: Metadata) -> tuple[str, ...]:
     names = [meta.site or ""]
     host = site_from_url(meta.url)
@@ -331,14 +351,12 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         if names:
             meta.offer("authors", names, source)
             break
-    declared, declared_from = meta.title, meta.provenance.get("title")
-    if not declared and page.title_tag:
-        declared, declared_from = page.title_tag, "title-tag"
     headings = [heading_text(h) for h in page.h1s]
-    title, from_h1 = choose_title(headings, declared and unescape(declared), meta.site)
+    title, source = choose_title(headings, _declared_titles(page, meta), meta.site,
+                                 _hosts(meta.url))
     meta.title = None
     meta.provenance.pop("title", None)
-    meta.offer("title", title, from_h1 or declared_from or "title-tag")
+    meta.offer("title", title, source or "title-tag")
     return meta
 
 

@@ -230,6 +230,59 @@ def test_site_logo_in_h1_does_not_replace_the_title() -> None:
     assert record.provenance["title"] == "title-tag"
 
 
+def test_headline_agreeing_with_og_title_wins_over_a_stray_json_ld_headline() -> None:
+    head = (ld({"@type": "Article", "headline": "Sample menus"})
+            + '<meta property="og:title" content="Seven days of healthy meals on a budget">')
+    record = extract(page(head, h1="Seven days of healthy meals on a budget"))
+    assert record.title == "Seven days of healthy meals on a budget"
+    assert record.provenance["title"] == "h1"
+
+
+def test_og_title_naming_only_the_site_is_not_a_title() -> None:
+    head = ('<meta property="og:site_name" content="Leadfeeder">'
+            '<meta property="og:title" content="Leadfeeder">'
+            "<title>State of SEO in 2026: Trends and Predictions</title>")
+    record = extract(page(head, h1="State of SEO in 2026: Trends and Predictions"))
+    assert record.title == "State of SEO in 2026: Trends and Predictions"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "Council Approves Bridge Posted on July 1, 2024 by Jane Doe",
+        "Dec 18 2025 Council Approves Bridge",
+        "Blog: Council Approves Bridge",
+        "Council Approves Bridge | Opinion",
+        "COUNCIL APPROVES BRIDGE",
+    ],
+)
+def test_headline_with_furniture_around_it_gives_way_to_the_declared_title(h1: str) -> None:
+    head = '<meta property="og:title" content="Council Approves Bridge">'
+    assert extract(page(head, h1=h1)).title == "Council Approves Bridge"
+
+
+def test_headline_with_a_real_subtitle_keeps_it() -> None:
+    head = '<meta property="og:title" content="Council Approves Bridge">'
+    record = extract(page(head, h1="Council Approves Bridge: Why the Vote Matters"))
+    assert record.title == "Council Approves Bridge: Why the Vote Matters"
+    assert record.provenance["title"] == "h1"
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Council Approves Bridge | Local News | Daily Planet", "Council Approves Bridge"),
+        ("Bridge Vote | Example.org", "Bridge Vote"),
+        ("Example: Council Approves Bridge", "Council Approves Bridge"),
+        ("Zero Waste - A Beginner's Guide – Daily Planet", "Zero Waste - A Beginner's Guide"),
+    ],
+)
+def test_every_site_part_is_stripped_from_the_title(title: str, want: str) -> None:
+    head = (f"<title>{title}</title><meta property='og:site_name' content='Daily Planet'>"
+            "<link rel='canonical' href='https://www.example.org/news/bridge'>")
+    assert extract(page(head, h1="")).title == want
+
+
 def test_site_from_url_encoded_og_url() -> None:
     head = '<meta property="og:url" content="https%3A%2F%2Fwww.example.org%2Fnews%2Fbridge">'
     record = extract(page(head))
