@@ -14,6 +14,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
 
+from .authors import name_like
 from .clean import clean_html, clean_text_lines
 from .dates import is_dateline
 from .decode import decode, looks_like_html, truncation_reason
@@ -126,6 +127,8 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
             continue  # the byline's name or date on a line of its own, above the text
         if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
             found = clean_authors([para])
+            if not all(name_like(f.split(",")[0]) for f in found):
+                found = []  # "By batching requests, we..." is a sentence, not a byline
             if found and (not names or {f.lower() for f in found} <= names):
                 if not meta.authors:
                     meta.offer("authors", found, "byline")

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .authors import clean_authors, looks_like_person, unescape
+from .authors import clean_authors, looks_like_person, names_organisation, unescape
 from .dates import date_from_url, parse_date
 from .pagescan import PageScan, element_text, scan
 from .titles import choose_title, strip_site_suffix
@@ -293,6 +293,39 @@ def site_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else (host or None)
 
 
+def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> None:
+    """The first source that names a person wins, unless the byline printed on the page
+    names the same people and more: structured data often lists only the first author."""
+    sites = _site_names(meta)
+    cleaned: list[tuple[str, list[str]]] = []
+    for source, raw in sources:
+        # A personal site is named after its author: a person's name there is no site name.
+        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
+        if names:
+            cleaned.append((source, names))
+    if not cleaned:
+        return
+    source, names = cleaned[0]
+    if source != "byline":
+        have = {_person_key(n) for n in names}
+        for other, more in cleaned[1:]:
+            if (
+                other == "byline"
+                and len(more) > len(names)
+                and have <= {_person_key(n) for n in more}
+                and not any(names_organisation(n) for n in more)
+            ):
+                source, names = other, more
+                break
+    meta.offer("authors", names, source)
+
+
+def _person_key(name: str) -> str:
+    """A name as compared across sources: no "Dr", credentials, case or punctuation."""
+    name = re.sub(r"^(?:dr|prof|mr|mrs|ms)\.?\s+", "", name.split(",")[0].strip(), flags=re.I)
+    return re.sub(r"[^\w]+", "", name.lower())
+
+
 def _declared_titles(page: PageScan, meta: Metadata) -> list[tuple[str, str]]:
     """The titles the page declares, most trusted first, each with its source."""
     found: list[tuple[str, str]] = []
@@ -344,13 +377,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         meta.site = None
         meta.provenance.pop("site", None)
     page_authors(page, author_sources)
-    sites = _site_names(meta)
-    for source, raw in author_sources:
-        # A personal site is named after its author: a person's name there is no site name.
-        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
-        if names:
-            meta.offer("authors", names, source)
-            break
+    _choose_authors(meta, author_sources)
     headings = [heading_text(h) for h in page.h1s]
     title, source = choose_title(headings, _declared_titles(page, meta), meta.site,
                                  _hosts(meta.url))

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bs4 import NavigableString, Tag
 
-from .authors import PREFIX_RE, clean_authors
+from .authors import NAME_LIKE_RE, NOT_A_NAME_RE, PREFIX_RE, clean_authors, name_like
 from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
 
@@ -58,44 +58,83 @@ def _byline_name(tag: Tag) -> str:
 _BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
                             "article by", "authored by", "author:", "authors:", "by:",
                             "written by:", "posted by:", "article by:"})
-_NAME_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)"
-                           r"(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)){1,4}$")
+_NAME_SEPARATORS = frozenset({",", "&", "and", ";"})
 
 
-def _name_like(text: str) -> bool:
-    """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
-    return bool(parts) and len(parts) <= 6 and all(_NAME_LIKE_RE.match(p) for p in parts)
+def _names_from(strings: list[str]) -> str | None:
+    """The names after a "By" label, however many: "Jane Doe", ", ", "John Roe"."""
+    taken: list[str] = []
+    want_name = True
+    for text in strings:
+        text = text.strip()
+        if want_name and name_like(text.strip(" ,")):
+            taken.append(text.strip(" ,"))
+            want_name = text.endswith(",")
+            if want_name:
+                taken.append(",")
+        elif not want_name and text.lower() in _NAME_SEPARATORS:
+            taken.append(text)
+            want_name = True
+        else:
+            break
+    while taken and taken[-1].lower() in _NAME_SEPARATORS:
+        taken.pop()
+    joined = " ".join(taken).replace(" ,", ",")
+    return joined if taken and name_like(joined) else None
+
+
+_INLINE = frozenset({"a", "i", "em", "b", "strong", "cite", "u", "span"})
+_MENU_RE = re.compile(r"menu|nav|dropdown|flyout|filter", re.I)
+
+
+def _in_menu_or_sentence(node: NavigableString) -> bool:
+    """A "By Industry" entry of a menu, or a "... by Kan Chu Sen" in running text."""
+    before = node.previous_sibling
+    if node.lstrip(" ")[:1].islower() and isinstance(before, Tag) and before.name in _INLINE:
+        return True  # the string continues a sentence after a link or emphasis
+    tag = node.parent
+    for _ in range(6):
+        if tag is None:
+            break
+        if tag.name in ("nav", "select", "button", "label"):
+            return True
+        classes = tag.attrs.get("class")
+        if classes and _MENU_RE.search(classes if isinstance(classes, str) else " ".join(classes)):
+            return True
+        tag = tag.parent
+    return False
 
 
 def _headline_byline(page: PageScan) -> str | None:
-    """A "By Jane Doe" line (or a "By" label and the name after it) under the headline."""
+    """A "By Jane Doe" line (or a "By" label and the names after it) under the headline."""
     for h1 in page.h1s[:1]:
         strings = strings_after(h1, 30)
         for i, text in enumerate(strings):
             if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
-                candidate = strings[i + 1]
-                if _name_like(candidate):
+                candidate = _names_from(strings[i + 1 : i + 12])
+                if candidate:
                     return candidate
             elif len(text) < 80 and _BYLINE_RE.match(text):
                 name = PREFIX_RE.sub("", text).strip(" ,")
-                if _name_like(name):
+                if name_like(name):
                     return name
     return None
 
 
 def _labelled_byline(page: PageScan) -> str | None:
-    """A "Written by" label and the name after it, or a "Written by Jane Doe" line, anywhere."""
+    """A "Written by" label and the names after it, or a "Written by Jane Doe" line, anywhere."""
     for node in page.byline_strings:
+        if _in_menu_or_sentence(node):
+            continue
         text = re.sub(r"\s+", " ", node).strip()
         if text.lower().rstrip(":") + ":" in _BYLINE_LABELS or text.lower() in _BYLINE_LABELS:
-            following = strings_after(node, 1)  # type: ignore[arg-type]
-            if following and _name_like(following[0].strip(" ,")):
-                return following[0].strip(" ,")
+            names = _names_from(strings_after(node, 12))  # type: ignore[arg-type]
+            if names:
+                return names
         else:
             name = PREFIX_RE.sub("", text).strip(" ,")
             name = re.split(r"\s*(?:,|\bon\b|\bin\b|\||·|•)\s*", name)[0]
-            if name != text and _name_like(name):
+            if name != text and name_like(name):
                 return name
     return None
 
@@ -115,11 +154,14 @@ def page_authors(page: PageScan, authors: list) -> None:
     if byline:
         authors.append(("byline", [byline]))
     for tag in page.byline_boxes:
+        # "Shelby Loos, DVM": a name with its credentials is a name too.
         name = PREFIX_RE.sub("", _byline_name(tag)).strip()
-        if _NAME_LIKE_RE.match(name):
+        if NAME_LIKE_RE.match(name) and not NOT_A_NAME_RE.search(name):
             authors.append(("byline", [name]))
-
-
+            continue
+        found = clean_authors([name])
+        if len(found) == 1 and found[0] != name.split(",")[0] and name_like(name.split(",")[0]):
+            authors.append(("byline", found))
 
 
 def visible_date(page: PageScan, now: datetime | None) -> str | None:
