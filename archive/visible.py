@@ -13,7 +13,14 @@ from datetime import datetime
 
 from bs4 import NavigableString, Tag
 
-from .authors import NAME_LIKE_RE, NOT_A_NAME_RE, PREFIX_RE, clean_authors, name_like
+from .authors import (
+    NAME_LIKE_RE,
+    NOT_A_NAME_RE,
+    PREFIX_RE,
+    clean_authors,
+    name_like,
+    names_organisation,
+)
 from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
 
@@ -105,11 +112,24 @@ def _in_menu_or_sentence(node: NavigableString) -> bool:
     return False
 
 
+def _text_nodes(start: Tag, limit: int, backwards: bool = False) -> list[NavigableString]:
+    out: list[NavigableString] = []
+    for node in start.previous_elements if backwards else start.next_elements:
+        if type(node) is NavigableString and node.strip():
+            out.append(node)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def _headline_byline(page: PageScan) -> str | None:
     """A "By Jane Doe" line (or a "By" label and the names after it) under the headline."""
     for h1 in page.h1s[:1]:
-        strings = strings_after(h1, 30)
+        nodes = _text_nodes(h1, 30)
+        strings = [node.strip() for node in nodes]
         for i, text in enumerate(strings):
+            if _in_menu_or_sentence(nodes[i]):
+                continue
             if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
                 candidate = _names_from(strings[i + 1 : i + 12])
                 if candidate:
@@ -139,6 +159,35 @@ def _labelled_byline(page: PageScan) -> str | None:
     return None
 
 
+_DOTS = frozenset({"·", "•", "|", "-", "–", "—", "/", "by", "By"})
+_PERSON_LINK_RE = re.compile(r"author|people|person|staff|profile|user|writer|contributor|"
+                             r"/by/|@", re.I)
+
+
+def _dated_byline(page: PageScan) -> str | None:
+    """A name printed right after the date beside the headline ("Dec 17, 2025 · Jane Doe").
+
+    A name that links elsewhere than to a person's page is a category or a section
+    ("Dec 17, 2025 · Healthy Living"), not the author.
+    """
+    for h1 in page.h1s[:1]:
+        for nodes in (_text_nodes(h1, 30), _text_nodes(h1, 10, backwards=True)[::-1]):
+            for i, node in enumerate(nodes):
+                if not is_dateline(node.strip()):
+                    continue
+                following = [n for n in nodes[i + 1 : i + 4] if n.strip() not in _DOTS]
+                if following:
+                    name = re.sub(r"\s+(?:in|on|at)$", "", following[0].strip(" ·•|,\n\t"))
+                    link = following[0].find_parent("a")
+                    href = str(link.get("href") or "") if link is not None else ""
+                    if href and not _PERSON_LINK_RE.search(href):
+                        break
+                    if name_like(name) and not names_organisation(name):
+                        return name
+                break
+    return None
+
+
 def page_authors(page: PageScan, authors: list) -> None:
     names = [element_text(t) for t in page.rel_authors[:3]]
     if names:
@@ -150,7 +199,7 @@ def page_authors(page: PageScan, authors: list) -> None:
         names.append(str(value) if value else element_text(inner or tag))
     if names:
         authors.append(("microdata", names))
-    byline = _headline_byline(page) or _labelled_byline(page)
+    byline = _headline_byline(page) or _labelled_byline(page) or _dated_byline(page)
     if byline:
         authors.append(("byline", [byline]))
     for tag in page.byline_boxes:

@@ -107,6 +107,68 @@ def test_by_label_and_name_under_the_headline() -> None:
     assert record.authors == ("Daryl Austin",)
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<nav><ul class='menu'><li>By Event Type</li><li>By Industry</li></ul></nav>",
+        "<div class='dropdown'><h4>By Company Size</h4></div>",
+        "<p>Figures compiled</p><div>by AM Best's Review</div>",
+        "<p><a href='/book'><i>Wakoku Chiyekurabe</i></a> by Kan Chu Sen, 1721.</p>",
+        "<p><span>Dec 17, 2025</span> · <a href='/category/healthy-living'>Healthy Living</a></p>",
+    ],
+)
+def test_things_that_look_like_bylines_name_no_author(top: str) -> None:
+    assert extract(page(top=top)).authors == ()
+
+
+def test_by_phrase_opening_a_sentence_is_body_text_not_a_byline() -> None:
+    para = "<p>By batching requests, we cut the latency of the busiest hour in half.</p>"
+    record = extract(page(body=BODY + para + BODY))
+    assert record.authors == ()
+    assert "By batching requests" in record.body
+
+
+def test_name_with_credentials_in_a_byline_element() -> None:
+    top = "<div class='post-author'><a href='/author/sl'>Shelby Loos, DVM</a></div>"
+    assert extract(page(top=top)).authors == ("Shelby Loos, DVM",)
+
+
+def test_author_name_inside_an_author_box() -> None:
+    body = BODY + ("<div class='author-box'><h4 class='author-box__name'>Liz Kenny</h4>"
+                   "<div class='author-box__bio'>Former consultant.</div></div>")
+    assert extract(page(body=body)).authors == ("Liz Kenny",)
+
+
+def test_every_name_after_a_written_by_label() -> None:
+    top = ("<div>Written by <span>Marna van der Merwe</span>, <span>Dieter Veldsman</span>, "
+           "<span>Erik van Vulpen</span></div>")
+    record = extract(page(top=top))
+    assert record.authors == ("Marna van der Merwe", "Dieter Veldsman", "Erik van Vulpen")
+
+
+def test_printed_byline_with_more_authors_completes_the_structured_one() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Marna van der Merwe"}})
+    top = "<div>Written by <span>Dr Marna van der Merwe</span> and <span>Erik Roe</span></div>"
+    record = extract(page(head, top=top))
+    assert record.authors == ("Dr Marna van der Merwe", "Erik Roe")
+    assert record.provenance["authors"] == "byline"
+
+
+def test_printed_byline_naming_someone_else_does_not_replace_the_structured_one() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Jane Doe"}})
+    top = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
+    assert extract(page(head, top=top)).authors == ("Jane Doe",)
+
+
+def test_name_printed_after_the_date_beside_the_headline() -> None:
+    top = "<p><span>Dec 17, 2024</span><span>·</span><a title='x'>Julian K. Arni</a></p>"
+    record = extract(page(top=top))
+    assert record.authors == ("Julian K. Arni",)
+    assert record.provenance["authors"] == "byline"
+
+
 # --------------------------------------------------------------------------- dates
 
 
