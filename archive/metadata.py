@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -32,6 +32,7 @@ from .authors import clean_authors, looks_like_person, names_organisation, unesc
 from .dates import date_from_url, parse_date
 from .pagescan import PageScan, element_text, scan
 from .titles import choose_title, strip_site_suffix
+from .urls import fold_url
 from .visible import (
     heading_text,
     page_authors,
@@ -338,6 +339,15 @@ def _declared_titles(page: PageScan, meta: Metadata) -> list[tuple[str, str]]:
     return [(re.sub(r"\s+", " ", unescape(text)).strip(), source) for text, source in found]
 
 
+def _is_front_page(url: str | None) -> bool:
+    """The site's home page: nothing after the host but an index file (and tracking)."""
+    if not url:
+        return False
+    parts = urlsplit("//" + fold_url(url))
+    keys = {k for k, _ in parse_qsl(parts.query)} - {"srsltid"}
+    return parts.path.strip("/").lower() in ("", "index.html", "index.php", "home") and not keys
+
+
 def _hosts(url: str | None) -> tuple[str, ...]:
     """The names a site's URL gives it: "www.newegg.com" is newegg.com and newegg."""
     host = site_from_url(url)
@@ -380,7 +390,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     _choose_authors(meta, author_sources)
     headings = [heading_text(h) for h in page.h1s]
     title, source = choose_title(headings, _declared_titles(page, meta), meta.site,
-                                 _hosts(meta.url))
+                                 _hosts(meta.url), home=_is_front_page(meta.url))
     meta.title = None
     meta.provenance.pop("title", None)
     meta.offer("title", title, source or "title-tag")

@@ -42,10 +42,10 @@ def _site_forms(site: str | Iterable[str] | None) -> list[str]:
     return [f for f in (_fold(n) for n in names if n) if f]
 
 
-def _strip_once(title: str, sites: list[str]) -> str:
+def _strip_once(title: str, sites: list[str], keep_prefix: bool) -> str:
     """One part off the end (or the start) when it is the site's, or a short tagline."""
     site_label, colon, rest = title.partition(": ")
-    if colon and _fold(site_label) in sites:
+    if colon and not keep_prefix and _fold(site_label) in sites:
         return rest.strip()  # "Engora Data Blog: Small adventures with ..."
     seps = list(_SEPARATOR_RE.finditer(title))
     if not seps:
@@ -55,21 +55,26 @@ def _strip_once(title: str, sites: list[str]) -> str:
     if _names_site(tail, sites):
         return head.strip()
     first, rest = title[: first_sep.start()], title[first_sep.end() :]
-    if _names_site(first, sites):
+    if not keep_prefix and _names_site(first, sites):
         return rest.strip()
-    if len(tail) <= 30 and len(head) >= 2 * len(tail):
-        return head.strip()
+    if len(tail) <= 30 and len(head) >= 2 * len(tail) and not _DATED_RE.search(tail):
+        return head.strip()  # a short tagline; "2026 / 2027" or "March 2026" is none
     return title
 
 
-def strip_site_suffix(title: str, site: str | Iterable[str] | None) -> str:
+_DATED_RE = re.compile(r"^(?:[^\W\d]+\.?\s+)?(?:19|20)\d\d$|^[\W\d]*$")
+
+
+def strip_site_suffix(
+    title: str, site: str | Iterable[str] | None, *, keep_prefix: bool = False
+) -> str:
     """Drop " | Site" style suffixes or prefixes from a title, all of them
     ("Headline | Section | Site"); ``site`` is the site's name or several names for it
     (its name, its host)."""
     title = re.sub(r"\s+", " ", title).strip()
     sites = _site_forms(site)
     while True:
-        shorter = _strip_once(title, sites)
+        shorter = _strip_once(title, sites, keep_prefix)
         if shorter == title or not shorter:
             return title
         title = shorter
@@ -121,6 +126,8 @@ def choose_title(
     declared: list[tuple[str, str]],
     site: str | None,
     hosts: tuple[str, ...] = (),
+    *,
+    home: bool = False,
 ) -> tuple[str | None, str]:
     """The title a reader sees, and where it came from.
 
@@ -130,15 +137,17 @@ def choose_title(
     about the same thing as one of the declared titles (shares a third of its words), so a
     logo or section name set in ``<h1>`` does not; but when the heading is a declared title
     with a date, byline or label set around it, or is set in capitals, the declared one is
-    the cleaner copy of the same words.
+    the cleaner copy of the same words. On a site's front page (``home``) a title that
+    starts with the site's name ("Figma: The Collaborative Design Tool") keeps it: there
+    the site is the subject.
     """
     site_names = (site or "", *hosts)
-    # An og:title that only names the site is no title.
-    declared = [(d, s) for d, s in declared
-                if d and not (site and _fold(d) == _fold(site))]
+    # An og:title that only names the site is no title, but on the site's front page.
+    named = [(d, s) for d, s in declared if d]
+    declared = [(d, s) for d, s in named if home or not (site and _fold(d) == _fold(site))]
     clean: list[tuple[str, str]] = []
     for text, source in declared:
-        stripped = strip_site_suffix(text, site_names)
+        stripped = strip_site_suffix(text, site_names, keep_prefix=home)
         if stripped and all(_fold(stripped) != _fold(c) for c, _ in clean):
             clean.append((stripped, source))
     first = declared[0][0] if declared else ""
@@ -162,7 +171,7 @@ def choose_title(
         if site and _ends_with(heading, site):
             heading = strip_site_suffix(heading, site)
         else:
-            heading = strip_site_suffix(heading, site_names)
+            heading = strip_site_suffix(heading, site_names, keep_prefix=home)
         if not clean:
             return heading, "h1"
         agreeing = [(c, s) for c, s in clean if _agrees(heading, c)]
@@ -174,4 +183,7 @@ def choose_title(
         if heading.isupper() and not agreeing[0][0].isupper():
             return agreeing[0]
         return heading, "h1"
-    return (clean[0] if clean else (None, ""))
+    if clean:
+        return clean[0]
+    return named[0] if named else (None, "")  # only the site's name: better than nothing
+

@@ -254,7 +254,8 @@ def printed_date(page: PageScan, now: datetime | None) -> str | None:
 
     Only the first dateline after the headline (else before it) counts: later ones are
     a table's or a list's. A date the page labels an update ("Updated May 5, 2025",
-    "Last modified: ...") is not a publication date.
+    "Last modified: ...") or something else ("Joined: Nov 4, 2011") is not a publication
+    date.
     """
     for h1 in page.h1s[:1]:
         after = strings_after(h1, 40)
@@ -265,8 +266,18 @@ def printed_date(page: PageScan, now: datetime | None) -> str | None:
                     label = strings[i - 1] if i else ""
                     if _UPDATED_START_RE.match(text) or _UPDATED_RE.search(label):
                         return None
+                    if _OTHER_DATE_RE.search(label) or _OTHER_DATE_RE.match(text):
+                        return None
                     return parse_date(text, now)
     return None
+
+
+# Dates a page prints about other things: a forum member's joining, a thread's last post.
+_OTHER_DATE_RE = re.compile(
+    r"\b(?:joined|member since|registered|last (?:post|reply|active|seen|visit))\W*$|"
+    r"^\W*(?:joined|member since|registered|last (?:post|reply|active|seen|visit))\b",
+    re.I,
+)
 
 
 def text_byline(lines: list[str]) -> tuple[list[str], int | None]:

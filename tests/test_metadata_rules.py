@@ -239,6 +239,12 @@ def test_only_a_publication_dateline_beside_the_headline_overrides_the_markup(to
     assert record.published == "2025-05-20"
 
 
+def test_a_forum_members_joining_date_is_not_the_posts_date() -> None:
+    head = '<meta property="article:published_time" content="2024-09-11T16:36:25Z">'
+    top = "<div class='postprofile'><dt>Posts:</dt><dd>138</dd><dt>Joined:</dt><dd>4 Jul 2012</dd></div>"
+    assert extract(page(head, top=top)).published == "2024-09-11T16:36:25+00:00"
+
+
 def test_a_site_specific_publication_meta_key_is_read() -> None:
     head = ('<meta name="publisher" content="2019-01-01">'
             '<meta name="w-published-date" content="2025-05-27T06:03:43Z">')
@@ -343,6 +349,35 @@ def test_every_site_part_is_stripped_from_the_title(title: str, want: str) -> No
     head = (f"<title>{title}</title><meta property='og:site_name' content='Daily Planet'>"
             "<link rel='canonical' href='https://www.example.org/news/bridge'>")
     assert extract(page(head, h1="")).title == want
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Council Approves Bridge - March 2026 | Daily Planet",
+         "Council Approves Bridge - March 2026"),
+        ("Tech Conferences in Europe 2026 / 2027", "Tech Conferences in Europe 2026 / 2027"),
+    ],
+)
+def test_a_date_after_a_separator_belongs_to_the_title(title: str, want: str) -> None:
+    head = f"<title>{title}</title><meta property='og:site_name' content='Daily Planet'>"
+    assert extract(page(head, h1="")).title == want
+
+
+def test_front_page_keeps_the_site_name_it_starts_with() -> None:
+    head = ("<title>Figma: The Collaborative Interface Design Tool | Figma</title>"
+            "<meta property='og:site_name' content='Figma'>"
+            "<link rel='canonical' href='https://www.figma.com/'>")
+    assert extract(page(head, h1="")).title == "Figma: The Collaborative Interface Design Tool"
+    article = head.replace("https://www.figma.com/", "https://www.figma.com/blog/design-tool")
+    assert extract(page(article, h1="")).title == "The Collaborative Interface Design Tool"
+
+
+def test_front_page_named_only_after_the_site_is_titled_so() -> None:
+    head = ("<meta property='og:title' content='The Verge'>"
+            "<meta property='og:site_name' content='The Verge'>"
+            "<link rel='canonical' href='https://www.theverge.com/?utm_source=feed'>")
+    assert extract(page(head, h1="")).title == "The Verge"
 
 
 def test_site_from_url_encoded_og_url() -> None:
