@@ -198,10 +198,7 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         if names:
             authors.append(("meta", names))
             break
-    # Sites also name their own keys ("w-published-date", "published"): after the known
-    # ones, any key about publishing that is not the publisher's name.
-    own = tuple(k for k in m if "publish" in k and "publisher" not in k)
-    for key in _PUBLISHED_KEYS + own:
+    for key in _PUBLISHED_KEYS:
         value = parse_date(get(key), now)
         if value:
             meta.offer("published", value, "meta")

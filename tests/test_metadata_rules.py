@@ -245,14 +245,6 @@ def test_a_forum_members_joining_date_is_not_the_posts_date() -> None:
     assert extract(page(head, top=top)).published == "2024-09-11T16:36:25+00:00"
 
 
-def test_a_site_specific_publication_meta_key_is_read() -> None:
-    head = ('<meta name="publisher" content="2019-01-01">'
-            '<meta name="w-published-date" content="2025-05-27T06:03:43Z">')
-    record = extract(page(head))
-    assert record.published == "2025-05-27T06:03:43+00:00"
-    assert record.provenance["published"] == "meta"
-
-
 def test_date_from_the_url_when_nothing_else_has_one() -> None:
     head = '<link rel="canonical" href="https://example.com/2022/04/09/council-approves-bridge/">'
     record = extract(page(head))
