@@ -3,15 +3,17 @@
 Each value comes from the most trustworthy source that has one, and the source is kept
 beside it (``provenance``) so a user can see why a date is what it is:
 
-- title: the page's ``<h1>`` when it agrees with the declared title (see titles.py), else
-  JSON-LD ``headline``, Open Graph / meta, ``<title>``;
+- title: the page's ``<h1>`` when it agrees with one of the declared titles (see
+  titles.py), else JSON-LD ``headline``, Open Graph / meta, ``<title>``;
 - authors: JSON-LD, meta tags, ``rel=author`` / ``itemprop=author``, a byline under the
-  headline or after a "Written by" label, a byline element; the first source that names
-  a person (not the site) wins (authors.py cleans the names);
+  headline, after a "Written by" label or after the printed date, a byline element; the
+  first source that names a person (not the site) wins, and a printed byline naming the
+  same people and more completes it (authors.py cleans the names);
 - published: JSON-LD ``datePublished``, ``article:published_time`` style meta, ``<time>``,
-  ``itemprop=datePublished``, a date printed beside the headline, the URL; an "Updated"
-  date beside the headline only when the page gives no publication date at all. Never a
-  date in the future of the capture or before 1990, and null when the page gives none.
+  ``itemprop=datePublished``, a date printed beside the headline, the URL; a publication
+  date printed beside the headline beats a later one in the markup; an "Updated" date
+  beside the headline only when the page gives no publication date at all. Never a date
+  in the future of the capture or before 1990, and null when the page gives none.
 
 The page is read in one pass over its elements (pagescan.py); the rules for what the page
 prints are in visible.py. Nothing here changes the soup.
