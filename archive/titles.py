@@ -17,7 +17,8 @@ _SEPARATOR_CHARS = "|-–—:·•/«»"
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "", text.lower())
+    """Letters and digits only, in any script: "Newegg.com" is "neweggcom"."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 _SEPARATOR_RE = re.compile(r"\s(?:\||-|–|—|::|«|»|·|•|/)\s")

@@ -372,6 +372,13 @@ def test_front_page_named_only_after_the_site_is_titled_so() -> None:
     assert extract(page(head, h1="")).title == "The Verge"
 
 
+def test_site_parts_are_recognised_in_any_script() -> None:
+    head = ("<meta property='og:site_name' content='Городская газета'>"
+            "<meta property='og:title' content='Городская газета'>"
+            "<title>Газета: Мэр открыл новый мост | Городская газета</title>")
+    assert extract(page(head, h1="")).title == "Газета: Мэр открыл новый мост"
+
+
 def test_site_from_url_encoded_og_url() -> None:
     head = '<meta property="og:url" content="https%3A%2F%2Fwww.example.org%2Fnews%2Fbridge">'
     record = extract(page(head))
