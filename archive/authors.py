@@ -116,6 +116,29 @@ _ORG_WORDS_RE = re.compile(
 )
 
 
+_NAME_WORD = r"(?:\(?[A-Z][\w'’.-]*\)?|van|von|de|der|da|di|del|la|le)"
+NAME_LIKE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
+# Capitalised words that are not a person: a possessive ("AM Best's Review"), a link's
+# call to action ("Learn More").
+NOT_A_NAME_RE = re.compile(r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b", re.I)
+
+
+def name_like(text: str) -> bool:
+    """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
+    return (
+        bool(parts)
+        and len(parts) <= 6
+        and all(NAME_LIKE_RE.match(p) for p in parts)
+        and not NOT_A_NAME_RE.search(text)
+    )
+
+
+def names_organisation(name: str) -> bool:
+    """"Global Desk", "Acme Media Group": words an organisation calls itself."""
+    return bool(_ORG_WORDS_RE.search(name))
+
+
 def looks_like_person(name: str) -> bool:
     """Two to four capitalised words and nothing an organisation calls itself."""
     words = name.split()

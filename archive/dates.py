@@ -120,3 +120,18 @@ def date_from_url(url: str | None, now: datetime | None = None) -> str | None:
         if day:
             return day.isoformat()
     return None
+
+
+_DATE_WORDS_RE = re.compile(
+    r"\b(?:published|posted|updated|last|modified|on|at|am|pm|jan\w*|feb\w*|mar\w*|apr\w*|"
+    r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|"
+    r"fri\w*|sat\w*|sun\w*|[a-z]{2,4}t|utc|gmt)\b"
+)
+
+
+def is_dateline(line: str, now: datetime | None = None) -> bool:
+    """A short line that is nothing but a date, perhaps with "Published" or "Updated"."""
+    if len(line.split()) > 7 or not parse_date(line, now):
+        return False
+    rest = _DATE_WORDS_RE.sub("", line.lower())
+    return not re.search(r"[a-z]{3,}", rest)

@@ -14,8 +14,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
 
+from .authors import name_like
 from .clean import clean_html, clean_text_lines
-from .dates import parse_date
+from .dates import is_dateline
 from .decode import decode, looks_like_html, truncation_reason
 from .errors import InputError
 from .metadata import (
@@ -32,11 +33,6 @@ from .urls import fold_url
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 MAX_BYTES = 50 * 1024 * 1024
-_DATE_WORDS_RE = re.compile(
-    r"\b(?:published|posted|updated|last|modified|on|at|am|pm|jan\w*|feb\w*|mar\w*|apr\w*|"
-    r"may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|mon\w*|tue\w*|wed\w*|thu\w*|"
-    r"fri\w*|sat\w*|sun\w*|[a-z]{2,4}t|utc|gmt)\b"
-)
 _BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
@@ -127,10 +123,12 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
     names = {a.lower() for a in meta.authors}
     kept: list[str] = []
     for i, para in enumerate(paragraphs):
-        if i < 12 and len(para) < 60 and (para.lower() in names or _is_dateline(para, now)):
+        if i < 12 and len(para) < 60 and (para.lower() in names or is_dateline(para, now)):
             continue  # the byline's name or date on a line of its own, above the text
         if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
             found = clean_authors([para])
+            if not all(name_like(f.split(",")[0]) for f in found):
+                found = []  # "By batching requests, we..." is a sentence, not a byline
             if found and (not names or {f.lower() for f in found} <= names):
                 if not meta.authors:
                     meta.offer("authors", found, "byline")
@@ -149,14 +147,6 @@ def _without_author_bio(paragraphs: list[str], authors: list[str]) -> list[str]:
         if para.startswith(starts) and _BIO_RE.match(para[len(para.split(" is ")[0]):]):
             return paragraphs[:i] + paragraphs[i + 1 :]
     return paragraphs
-
-
-def _is_dateline(line: str, now: datetime) -> bool:
-    """A short line that is nothing but a date, perhaps with "Published" or "Updated"."""
-    if len(line.split()) > 7 or not parse_date(line, now):
-        return False
-    rest = _DATE_WORDS_RE.sub("", line.lower())
-    return not re.search(r"[a-z]{3,}", rest)
 
 
 def _from_text(text: str) -> tuple[Metadata, list[str]]:

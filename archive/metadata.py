@@ -3,15 +3,17 @@
 Each value comes from the most trustworthy source that has one, and the source is kept
 beside it (``provenance``) so a user can see why a date is what it is:
 
-- title: the page's ``<h1>`` when it agrees with the declared title (see titles.py), else
-  JSON-LD ``headline``, Open Graph / meta, ``<title>``;
+- title: the page's ``<h1>`` when it agrees with one of the declared titles (see
+  titles.py), else JSON-LD ``headline``, Open Graph / meta, ``<title>``;
 - authors: JSON-LD, meta tags, ``rel=author`` / ``itemprop=author``, a byline under the
-  headline or after a "Written by" label, a byline element; the first source that names
-  a person (not the site) wins (authors.py cleans the names);
+  headline, after a "Written by" label or after the printed date, a byline element; the
+  first source that names a person (not the site) wins, and a printed byline naming the
+  same people and more completes it (authors.py cleans the names);
 - published: JSON-LD ``datePublished``, ``article:published_time`` style meta, ``<time>``,
-  ``itemprop=datePublished``, a date printed beside the headline, the URL; an "Updated"
-  date beside the headline only when the page gives no publication date at all. Never a
-  date in the future of the capture or before 1990, and null when the page gives none.
+  ``itemprop=datePublished``, a date printed beside the headline, the URL; a publication
+  date printed beside the headline beats a later one in the markup; an "Updated" date
+  beside the headline only when the page gives no publication date at all. Never a date
+  in the future of the capture or before 1990, and null when the page gives none.
 
 The page is read in one pass over its elements (pagescan.py); the rules for what the page
 prints are in visible.py. Nothing here changes the soup.
@@ -22,17 +24,25 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .authors import clean_authors, looks_like_person, unescape
+from .authors import clean_authors, looks_like_person, names_organisation, unescape
 from .dates import date_from_url, parse_date
 from .pagescan import PageScan, element_text, scan
 from .titles import choose_title, strip_site_suffix
-from .visible import heading_text, page_authors, text_byline, visible_date, visible_updated
+from .urls import fold_url
+from .visible import (
+    heading_text,
+    page_authors,
+    printed_date,
+    text_byline,
+    visible_date,
+    visible_updated,
+)
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -237,6 +247,24 @@ def _from_page(page: PageScan, meta: Metadata, now: datetime | None) -> None:
         meta.offer("language", _lang(page.lang), "html-lang")
 
 
+def _prefer_earlier_printed_date(page: PageScan, meta: Metadata, now: datetime | None) -> None:
+    """A publication date printed beside the headline beats a later one in the markup.
+
+    Markup dates are often when a page was rebuilt, migrated or re-published; an article
+    is not printed as published before it was. A day's difference is the time zone (the
+    markup's UTC stamp against the local day printed), and the stamp is kept then.
+    """
+    if meta.provenance.get("published") not in _MARKUP_DATE_SOURCES or not meta.published:
+        return
+    value = printed_date(page, now)
+    if value and value < (date.fromisoformat(meta.published[:10]) - timedelta(days=1)).isoformat():
+        meta.published = value
+        meta.provenance["published"] = "page-text"
+
+
+_MARKUP_DATE_SOURCES = frozenset({"json-ld", "meta", "time-tag", "microdata"})
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -265,6 +293,68 @@ def site_from_url(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else (host or None)
 
 
+def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> None:
+    """The first source that names a person wins, unless the byline printed on the page
+    names the same people and more: structured data often lists only the first author."""
+    sites = _site_names(meta)
+    cleaned: list[tuple[str, list[str]]] = []
+    for source, raw in sources:
+        # A personal site is named after its author: a person's name there is no site name.
+        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
+        if names:
+            cleaned.append((source, names))
+    if not cleaned:
+        return
+    source, names = cleaned[0]
+    if source != "byline":
+        have = {_person_key(n) for n in names}
+        for other, more in cleaned[1:]:
+            if (
+                other == "byline"
+                and len(more) > len(names)
+                and have <= {_person_key(n) for n in more}
+                and not any(names_organisation(n) for n in more)
+            ):
+                source, names = other, more
+                break
+    meta.offer("authors", names, source)
+
+
+def _person_key(name: str) -> str:
+    """A name as compared across sources: no "Dr", credentials, case or punctuation."""
+    name = re.sub(r"^(?:dr|prof|mr|mrs|ms)\.?\s+", "", name.split(",")[0].strip(), flags=re.I)
+    return re.sub(r"[^\w]+", "", name.lower())
+
+
+def _declared_titles(page: PageScan, meta: Metadata) -> list[tuple[str, str]]:
+    """The titles the page declares, most trusted first, each with its source."""
+    found: list[tuple[str, str]] = []
+    if meta.title:
+        found.append((meta.title, meta.provenance.get("title", "meta")))
+    for key in ("og:title", "twitter:title", "dc.title", "headline"):
+        found.extend((value, "meta") for value in page.metas.get(key, [])[:1] if value)
+    if page.title_tag:
+        found.append((page.title_tag, "title-tag"))
+    return [(re.sub(r"\s+", " ", unescape(text)).strip(), source) for text, source in found]
+
+
+def _is_front_page(url: str | None) -> bool:
+    """The site's home page: nothing after the host but an index file (and tracking)."""
+    if not url:
+        return False
+    parts = urlsplit("//" + fold_url(url))
+    keys = {k for k, _ in parse_qsl(parts.query)} - {"srsltid"}
+    return parts.path.strip("/").lower() in ("", "index.html", "index.php", "home") and not keys
+
+
+def _hosts(url: str | None) -> tuple[str, ...]:
+    """The names a site's URL gives it: "www.newegg.com" is newegg.com and newegg."""
+    host = site_from_url(url)
+    if not host:
+        return ()
+    return (host, host.split(".")[-2]) if host.count(".") >= 1 else (host,)
+
+
 def _site_names(meta: Metadata) -> tuple[str, ...]:
     names = [meta.site or ""]
     host = site_from_url(meta.url)
@@ -291,25 +381,18 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.
         meta.offer("published", visible_updated(page, now), "page-text-updated")
+    _prefer_earlier_printed_date(page, meta, now)
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)
     page_authors(page, author_sources)
-    sites = _site_names(meta)
-    for source, raw in author_sources:
-        # A personal site is named after its author: a person's name there is no site name.
-        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
-        if names:
-            meta.offer("authors", names, source)
-            break
-    declared, declared_from = meta.title, meta.provenance.get("title")
-    if not declared and page.title_tag:
-        declared, declared_from = page.title_tag, "title-tag"
+    _choose_authors(meta, author_sources)
     headings = [heading_text(h) for h in page.h1s]
-    title, from_h1 = choose_title(headings, declared and unescape(declared), meta.site)
+    title, source = choose_title(headings, _declared_titles(page, meta), meta.site,
+                                 _hosts(meta.url), home=_is_front_page(meta.url))
     meta.title = None
     meta.provenance.pop("title", None)
-    meta.offer("title", title, from_h1 or declared_from or "title-tag")
+    meta.offer("title", title, source or "title-tag")
     return meta
 
 

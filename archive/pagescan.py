@@ -40,6 +40,8 @@ _BYLINE_START_RE = re.compile(
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
 _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
 _NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
+# ... except the author's name in an author box ("author-box__name").
+_NAME_CLASS_RE = re.compile(r"author[\w-]*name|name[\w-]*author", re.I)
 
 
 def scan(soup: BeautifulSoup) -> PageScan:
@@ -95,7 +97,7 @@ def scan(soup: BeautifulSoup) -> PageScan:
         if classes:
             joined = classes if isinstance(classes, str) else " ".join(classes)
             if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
-                if not _NOT_BYLINE_RE.search(joined):
+                if not _NOT_BYLINE_RE.search(joined) or _NAME_CLASS_RE.search(joined):
                     page.byline_boxes.append(tag)
             if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
                 page.date_boxes.append(tag)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from .dates import parse_date
 
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " • ", " / ")
 _WORD_RE = re.compile(r"\w+")
@@ -10,25 +13,72 @@ _STOP = frozenset({
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "is",
     "are", "how", "what", "your", "you", "from", "vs", "best", "top", "guide",
 })
+_SEPARATOR_CHARS = "|-–—:·•/«»"
 
 
-def strip_site_suffix(title: str, site: str | None) -> str:
-    """Drop a " | Site" style suffix or prefix from a title."""
-    title = re.sub(r"\s+", " ", title).strip()
-    site_l = (site or "").lower()
-    for sep in _TITLE_SEPARATORS:
-        if sep not in title:
-            continue
-        parts = title.split(sep)
-        head, tail = sep.join(parts[:-1]), parts[-1]
-        if site_l and (tail.lower() in site_l or site_l in tail.lower()):
-            return head.strip()
-        first, rest = parts[0], sep.join(parts[1:])
-        if site_l and (first.lower() in site_l or site_l in first.lower()):
-            return rest.strip()
-        if len(tail) <= 30 and len(head) >= 2 * len(tail):
-            return head.strip()
+def _fold(text: str) -> str:
+    """Letters and digits only, in any script: "Newegg.com" is "neweggcom"."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+_SEPARATOR_RE = re.compile(r"\s(?:\||-|–|—|::|«|»|·|•|/)\s")
+
+
+def _names_site(part: str, sites: list[str]) -> bool:
+    """A title part that is the site's name or its domain ("Newegg.com" for newegg)."""
+    part_f = _fold(part)
+    if not part_f:
+        return False
+    for site in sites:
+        if part_f == site or (len(part_f) >= 4 and part_f in site):
+            return True
+        if part_f.startswith(site) or part_f.endswith(site):
+            if 2 * len(site) >= len(part_f):
+                return True
+    return False
+
+
+def _site_forms(site: str | Iterable[str] | None) -> list[str]:
+    names = [site] if isinstance(site, str) else list(site or ())
+    return [f for f in (_fold(n) for n in names if n) if f]
+
+
+def _strip_once(title: str, sites: list[str], keep_prefix: bool) -> str:
+    """One part off the end (or the start) when it is the site's, or a short tagline."""
+    site_label, colon, rest = title.partition(": ")
+    if colon and not keep_prefix and _fold(site_label) in sites:
+        return rest.strip()  # "Engora Data Blog: Small adventures with ..."
+    seps = list(_SEPARATOR_RE.finditer(title))
+    if not seps:
+        return title
+    last, first_sep = seps[-1], seps[0]
+    head, tail = title[: last.start()], title[last.end() :]
+    if _names_site(tail, sites):
+        return head.strip()
+    first, rest = title[: first_sep.start()], title[first_sep.end() :]
+    if not keep_prefix and _names_site(first, sites):
+        return rest.strip()
+    if len(tail) <= 30 and len(head) >= 2 * len(tail) and not _DATED_RE.search(tail):
+        return head.strip()  # a short tagline; "2026 / 2027" or "March 2026" is none
     return title
+
+
+_DATED_RE = re.compile(r"^(?:[^\W\d]+\.?\s+)?(?:19|20)\d\d$|^[\W\d]*$")
+
+
+def strip_site_suffix(
+    title: str, site: str | Iterable[str] | None, *, keep_prefix: bool = False
+) -> str:
+    """Drop " | Site" style suffixes or prefixes from a title, all of them
+    ("Headline | Section | Site"); ``site`` is the site's name or several names for it
+    (its name, its host)."""
+    title = re.sub(r"\s+", " ", title).strip()
+    sites = _site_forms(site)
+    while True:
+        shorter = _strip_once(title, sites, keep_prefix)
+        if shorter == title or not shorter:
+            return title
+        title = shorter
 
 
 def _ends_with(title: str, site: str) -> bool:
@@ -41,37 +91,100 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD_RE.findall(text.lower()) if w not in _STOP}
 
 
+def _agrees(heading: str, declared: str) -> bool:
+    """About the same thing: the heading shares a third of the declared title's words."""
+    want = _words(declared)
+    return bool(want) and len(_words(heading) & want) * 3 >= len(want)
+
+
+def _wrapped(heading: str, declared: str) -> bool:
+    """The heading is a declared title with page furniture set around it: a date or byline
+    ("... Posted on July 1, 2024 by Jane"), a section label ("Blog: ..."), or a tagline
+    after a separator ("... | Opinion")."""
+    folded_h = re.sub(r"\s+", " ", heading).strip().lower()
+    folded_d = re.sub(r"\s+", " ", declared).strip().lower()
+    if not folded_d or folded_h == folded_d:
+        return False
+    if folded_h.startswith(folded_d):
+        extra, at_start = heading[len(declared):].strip(), False
+    elif folded_h.endswith(folded_d):
+        extra, at_start = heading[: len(heading) - len(declared)].strip(), True
+    else:
+        return False
+    if not extra:
+        return False
+    if parse_date(extra):
+        return True
+    if at_start:
+        if extra.endswith(":"):
+            return len(extra.split()) <= 2
+        return extra[-1] in _SEPARATOR_CHARS
+    return extra[0] in _SEPARATOR_CHARS and extra[0] != ":"
+
+
 def choose_title(
-    headings: list[str], declared: str | None, site: str | None
+    headings: list[str],
+    declared: list[tuple[str, str]],
+    site: str | None,
+    hosts: tuple[str, ...] = (),
+    *,
+    home: bool = False,
 ) -> tuple[str | None, str]:
     """The title a reader sees, and where it came from.
 
-    The page's own ``<h1>`` is the headline as printed; the declared title (JSON-LD, Open
-    Graph, ``<title>``) is often a search-engine variant of it. A heading wins when it is
-    about the same thing as the declared title (shares a third of its words), so a logo
-    or section name set in ``<h1>`` does not.
+    ``declared`` are the page's declared titles (JSON-LD, Open Graph, ``<title>``) with
+    their sources, most trusted first. The page's own ``<h1>`` is the headline as printed;
+    a declared title is often a search-engine variant of it. A heading wins when it is
+    about the same thing as one of the declared titles (shares a third of its words), so a
+    logo or section name set in ``<h1>`` does not; but when the heading is a declared title
+    with a date, byline or label set around it, or is set in capitals, the declared one is
+    the cleaner copy of the same words. On a site's front page (``home``) a title that
+    starts with the site's name ("Figma: The Collaborative Design Tool") keeps it: there
+    the site is the subject.
     """
-    clean_declared = strip_site_suffix(declared, site) if declared else None
-    parts = [p.strip().lower() for p in re.split(r"\s[|–—·•/-]\s", declared or "")]
+    site_names = (site or "", *hosts)
+    # An og:title that only names the site is no title, but on the site's front page.
+    named = [(d, s) for d, s in declared if d]
+    declared = [(d, s) for d, s in named if home or not (site and _fold(d) == _fold(site))]
+    clean: list[tuple[str, str]] = []
+    for text, source in declared:
+        stripped = strip_site_suffix(text, site_names, keep_prefix=home)
+        if stripped and all(_fold(stripped) != _fold(c) for c, _ in clean):
+            clean.append((stripped, source))
+    first = declared[0][0] if declared else ""
+    first_clean = clean[0][0] if clean else None
+    parts = [p.strip().lower() for p in re.split(r"\s[|–—·•/-]\s", first)]
     # Titles put the headline first ("Headline | Site"): a heading equal to the first part
     # is the headline, one equal to a later part is what the title carries beside it.
     beside = set(parts[1:]) - {parts[0]} if len(parts) > 1 else set()
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
         folded = heading.lower()
-        if not 4 <= len(heading) <= 300 or folded == (site or "").strip().lower():
-            continue
+        if not 4 <= len(heading) <= 300 or _fold(heading) in _site_forms(site_names):
+            continue  # a logo: the site's name set as the page's heading
         if len(parts) > 1 and folded == parts[0]:
             return heading, "h1"
-        if declared and clean_declared and folded in beside and folded != clean_declared.lower():
+        if first_clean and folded in beside and folded != first_clean.lower():
             # The heading is what the declared title carries beside the headline: the site.
-            clean_declared = strip_site_suffix(declared, heading)
+            clean = [(strip_site_suffix(first, heading), clean[0][1])] + clean[1:]
+            first_clean = clean[0][0]
             continue
-        if site:
-            heading = strip_site_suffix(heading, site) if _ends_with(heading, site) else heading
-        if not clean_declared:
+        if site and _ends_with(heading, site):
+            heading = strip_site_suffix(heading, site)
+        else:
+            heading = strip_site_suffix(heading, site_names, keep_prefix=home)
+        if not clean:
             return heading, "h1"
-        want = _words(clean_declared)
-        if want and len(_words(heading) & want) * 3 >= len(want):
-            return heading, "h1"
-    return clean_declared, ""
+        agreeing = [(c, s) for c, s in clean if _agrees(heading, c)]
+        if not agreeing:
+            continue
+        for text, source in clean:
+            if _wrapped(heading, text):
+                return text, source
+        if heading.isupper() and not agreeing[0][0].isupper():
+            return agreeing[0]
+        return heading, "h1"
+    if clean:
+        return clean[0]
+    return named[0] if named else (None, "")  # only the site's name: better than nothing
+

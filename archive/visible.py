@@ -13,8 +13,15 @@ from datetime import datetime
 
 from bs4 import NavigableString, Tag
 
-from .authors import PREFIX_RE, clean_authors
-from .dates import parse_date
+from .authors import (
+    NAME_LIKE_RE,
+    NOT_A_NAME_RE,
+    PREFIX_RE,
+    clean_authors,
+    name_like,
+    names_organisation,
+)
+from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
 
 _BYLINE_RE = re.compile(
@@ -58,45 +65,126 @@ def _byline_name(tag: Tag) -> str:
 _BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
                             "article by", "authored by", "author:", "authors:", "by:",
                             "written by:", "posted by:", "article by:"})
-_NAME_LIKE_RE = re.compile(r"^(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)"
-                           r"(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|der|da|di|del|la|le)){1,4}$")
+_NAME_SEPARATORS = frozenset({",", "&", "and", ";"})
 
 
-def _name_like(text: str) -> bool:
-    """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
-    return bool(parts) and len(parts) <= 6 and all(_NAME_LIKE_RE.match(p) for p in parts)
+def _names_from(strings: list[str]) -> str | None:
+    """The names after a "By" label, however many: "Jane Doe", ", ", "John Roe"."""
+    taken: list[str] = []
+    want_name = True
+    for text in strings:
+        text = text.strip()
+        if want_name and name_like(text.strip(" ,")):
+            taken.append(text.strip(" ,"))
+            want_name = text.endswith(",")
+            if want_name:
+                taken.append(",")
+        elif not want_name and text.lower() in _NAME_SEPARATORS:
+            taken.append(text)
+            want_name = True
+        else:
+            break
+    while taken and taken[-1].lower() in _NAME_SEPARATORS:
+        taken.pop()
+    joined = " ".join(taken).replace(" ,", ",")
+    return joined if taken and name_like(joined) else None
+
+
+_INLINE = frozenset({"a", "i", "em", "b", "strong", "cite", "u", "span"})
+_MENU_RE = re.compile(r"menu|nav|dropdown|flyout|filter", re.I)
+
+
+def _in_menu_or_sentence(node: NavigableString) -> bool:
+    """A "By Industry" entry of a menu, or a "... by Kan Chu Sen" in running text."""
+    before = node.previous_sibling
+    if node.lstrip(" ")[:1].islower() and isinstance(before, Tag) and before.name in _INLINE:
+        return True  # the string continues a sentence after a link or emphasis
+    tag = node.parent
+    for _ in range(6):
+        if tag is None:
+            break
+        if tag.name in ("nav", "select", "button", "label"):
+            return True
+        classes = tag.attrs.get("class")
+        if classes and _MENU_RE.search(classes if isinstance(classes, str) else " ".join(classes)):
+            return True
+        tag = tag.parent
+    return False
+
+
+def _text_nodes(start: Tag, limit: int, backwards: bool = False) -> list[NavigableString]:
+    out: list[NavigableString] = []
+    for node in start.previous_elements if backwards else start.next_elements:
+        if type(node) is NavigableString and node.strip():
+            out.append(node)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def _headline_byline(page: PageScan) -> str | None:
-    """A "By Jane Doe" line (or a "By" label and the name after it) under the headline."""
+    """A "By Jane Doe" line (or a "By" label and the names after it) under the headline."""
     for h1 in page.h1s[:1]:
-        strings = strings_after(h1, 30)
+        nodes = _text_nodes(h1, 30)
+        strings = [node.strip() for node in nodes]
         for i, text in enumerate(strings):
+            if _in_menu_or_sentence(nodes[i]):
+                continue
             if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
-                candidate = strings[i + 1]
-                if _name_like(candidate):
+                candidate = _names_from(strings[i + 1 : i + 12])
+                if candidate:
                     return candidate
             elif len(text) < 80 and _BYLINE_RE.match(text):
                 name = PREFIX_RE.sub("", text).strip(" ,")
-                if _name_like(name):
+                if name_like(name):
                     return name
     return None
 
 
 def _labelled_byline(page: PageScan) -> str | None:
-    """A "Written by" label and the name after it, or a "Written by Jane Doe" line, anywhere."""
+    """A "Written by" label and the names after it, or a "Written by Jane Doe" line, anywhere."""
     for node in page.byline_strings:
+        if _in_menu_or_sentence(node):
+            continue
         text = re.sub(r"\s+", " ", node).strip()
         if text.lower().rstrip(":") + ":" in _BYLINE_LABELS or text.lower() in _BYLINE_LABELS:
-            following = strings_after(node, 1)  # type: ignore[arg-type]
-            if following and _name_like(following[0].strip(" ,")):
-                return following[0].strip(" ,")
+            names = _names_from(strings_after(node, 12))  # type: ignore[arg-type]
+            if names:
+                return names
         else:
             name = PREFIX_RE.sub("", text).strip(" ,")
             name = re.split(r"\s*(?:,|\bon\b|\bin\b|\||·|•)\s*", name)[0]
-            if name != text and _name_like(name):
+            if name != text and name_like(name):
                 return name
+    return None
+
+
+_DOTS = frozenset({"·", "•", "|", "-", "–", "—", "/", "by", "By"})
+_PERSON_LINK_RE = re.compile(r"author|people|person|staff|profile|user|writer|contributor|"
+                             r"/by/|@", re.I)
+
+
+def _dated_byline(page: PageScan) -> str | None:
+    """A name printed right after the date beside the headline ("Dec 17, 2025 · Jane Doe").
+
+    A name that links elsewhere than to a person's page is a category or a section
+    ("Dec 17, 2025 · Healthy Living"), not the author.
+    """
+    for h1 in page.h1s[:1]:
+        for nodes in (_text_nodes(h1, 30), _text_nodes(h1, 10, backwards=True)[::-1]):
+            for i, node in enumerate(nodes):
+                if not is_dateline(node.strip()):
+                    continue
+                following = [n for n in nodes[i + 1 : i + 4] if n.strip() not in _DOTS]
+                if following:
+                    name = re.sub(r"\s+(?:in|on|at)$", "", following[0].strip(" ·•|,\n\t"))
+                    link = following[0].find_parent("a")
+                    href = str(link.get("href") or "") if link is not None else ""
+                    if href and not _PERSON_LINK_RE.search(href):
+                        break
+                    if name_like(name) and not names_organisation(name):
+                        return name
+                break
     return None
 
 
@@ -111,15 +199,18 @@ def page_authors(page: PageScan, authors: list) -> None:
         names.append(str(value) if value else element_text(inner or tag))
     if names:
         authors.append(("microdata", names))
-    byline = _headline_byline(page) or _labelled_byline(page)
+    byline = _headline_byline(page) or _labelled_byline(page) or _dated_byline(page)
     if byline:
         authors.append(("byline", [byline]))
     for tag in page.byline_boxes:
+        # "Shelby Loos, DVM": a name with its credentials is a name too.
         name = PREFIX_RE.sub("", _byline_name(tag)).strip()
-        if _NAME_LIKE_RE.match(name):
+        if NAME_LIKE_RE.match(name) and not NOT_A_NAME_RE.search(name):
             authors.append(("byline", [name]))
-
-
+            continue
+        found = clean_authors([name])
+        if len(found) == 1 and found[0] != name.split(",")[0] and name_like(name.split(",")[0]):
+            authors.append(("byline", found))
 
 
 def visible_date(page: PageScan, now: datetime | None) -> str | None:
@@ -156,6 +247,37 @@ def visible_updated(page: PageScan, now: datetime | None) -> str | None:
                 if value:
                     return value
     return None
+
+
+def printed_date(page: PageScan, now: datetime | None) -> str | None:
+    """The publication date printed on a line of its own beside the headline.
+
+    Only the first dateline after the headline (else before it) counts: later ones are
+    a table's or a list's. A date the page labels an update ("Updated May 5, 2025",
+    "Last modified: ...") or something else ("Joined: Nov 4, 2011") is not a publication
+    date.
+    """
+    for h1 in page.h1s[:1]:
+        after = strings_after(h1, 40)
+        before = strings_after(h1, 15, backwards=True)[::-1]
+        for strings in (after, before):
+            for i, text in enumerate(strings):
+                if is_dateline(text, now):
+                    label = strings[i - 1] if i else ""
+                    if _UPDATED_START_RE.match(text) or _UPDATED_RE.search(label):
+                        return None
+                    if _OTHER_DATE_RE.search(label) or _OTHER_DATE_RE.match(text):
+                        return None
+                    return parse_date(text, now)
+    return None
+
+
+# Dates a page prints about other things: a forum member's joining, a thread's last post.
+_OTHER_DATE_RE = re.compile(
+    r"\b(?:joined|member since|registered|last (?:post|reply|active|seen|visit))\W*$|"
+    r"^\W*(?:joined|member since|registered|last (?:post|reply|active|seen|visit))\b",
+    re.I,
+)
 
 
 def text_byline(lines: list[str]) -> tuple[list[str], int | None]:

@@ -107,6 +107,68 @@ def test_by_label_and_name_under_the_headline() -> None:
     assert record.authors == ("Daryl Austin",)
 
 
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<nav><ul class='menu'><li>By Event Type</li><li>By Industry</li></ul></nav>",
+        "<div class='dropdown'><h4>By Company Size</h4></div>",
+        "<p>Figures compiled</p><div>by AM Best's Review</div>",
+        "<p><a href='/book'><i>Wakoku Chiyekurabe</i></a> by Kan Chu Sen, 1721.</p>",
+        "<p><span>Dec 17, 2025</span> · <a href='/category/healthy-living'>Healthy Living</a></p>",
+    ],
+)
+def test_things_that_look_like_bylines_name_no_author(top: str) -> None:
+    assert extract(page(top=top)).authors == ()
+
+
+def test_by_phrase_opening_a_sentence_is_body_text_not_a_byline() -> None:
+    para = "<p>By batching requests, we cut the latency of the busiest hour in half.</p>"
+    record = extract(page(body=BODY + para + BODY))
+    assert record.authors == ()
+    assert "By batching requests" in record.body
+
+
+def test_name_with_credentials_in_a_byline_element() -> None:
+    top = "<div class='post-author'><a href='/author/sl'>Shelby Loos, DVM</a></div>"
+    assert extract(page(top=top)).authors == ("Shelby Loos, DVM",)
+
+
+def test_author_name_inside_an_author_box() -> None:
+    body = BODY + ("<div class='author-box'><h4 class='author-box__name'>Liz Kenny</h4>"
+                   "<div class='author-box__bio'>Former consultant.</div></div>")
+    assert extract(page(body=body)).authors == ("Liz Kenny",)
+
+
+def test_every_name_after_a_written_by_label() -> None:
+    top = ("<div>Written by <span>Marna van der Merwe</span>, <span>Dieter Veldsman</span>, "
+           "<span>Erik van Vulpen</span></div>")
+    record = extract(page(top=top))
+    assert record.authors == ("Marna van der Merwe", "Dieter Veldsman", "Erik van Vulpen")
+
+
+def test_printed_byline_with_more_authors_completes_the_structured_one() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Marna van der Merwe"}})
+    top = "<div>Written by <span>Dr Marna van der Merwe</span> and <span>Erik Roe</span></div>"
+    record = extract(page(head, top=top))
+    assert record.authors == ("Dr Marna van der Merwe", "Erik Roe")
+    assert record.provenance["authors"] == "byline"
+
+
+def test_printed_byline_naming_someone_else_does_not_replace_the_structured_one() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Jane Doe"}})
+    top = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
+    assert extract(page(head, top=top)).authors == ("Jane Doe",)
+
+
+def test_name_printed_after_the_date_beside_the_headline() -> None:
+    top = "<p><span>Dec 17, 2024</span><span>·</span><a title='x'>Julian K. Arni</a></p>"
+    record = extract(page(top=top))
+    assert record.authors == ("Julian K. Arni",)
+    assert record.provenance["authors"] == "byline"
+
+
 # --------------------------------------------------------------------------- dates
 
 
@@ -146,6 +208,41 @@ def test_updated_date_is_used_only_when_no_publication_date_exists() -> None:
     assert record.provenance["published"] == "page-text-updated"
     head = '<meta property="article:published_time" content="2023-02-01">'
     assert extract(page(head, top="<p>Updated: 10/31/2024</p>")).published == "2023-02-01"
+
+
+def test_earlier_date_printed_under_the_headline_beats_a_rebuilt_markup_date() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "datePublished": "2025-05-24", "dateModified": "2025-05-24"})
+    record = extract(page(head, top="<p class='meta'>August 25, 2024</p>"))
+    assert record.published == "2024-08-25"
+    assert record.provenance["published"] == "page-text"
+
+
+def test_markup_date_a_day_after_the_printed_one_is_the_time_zone_and_kept() -> None:
+    head = '<meta property="article:published_time" content="2025-05-19T02:41:41+00:00">'
+    record = extract(page(head, top="<p>May 18, 2025</p>"))
+    assert record.published == "2025-05-19T02:41:41+00:00"
+    assert record.provenance["published"] == "meta"
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p>Customers who installed panels after April 15, 2023 get lower credits.</p>",
+        "<p>Last updated</p><p>March 2, 2024</p>",
+        "<table><tr><td>Updated May 1, 2025</td></tr><tr><td>1/1/2013</td></tr></table>",
+    ],
+)
+def test_only_a_publication_dateline_beside_the_headline_overrides_the_markup(top: str) -> None:
+    head = '<meta property="article:published_time" content="2025-05-20">'
+    record = extract(page(head, top=top))
+    assert record.published == "2025-05-20"
+
+
+def test_a_forum_members_joining_date_is_not_the_posts_date() -> None:
+    head = '<meta property="article:published_time" content="2024-09-11T16:36:25Z">'
+    top = "<div class='postprofile'><dt>Posts:</dt><dd>138</dd><dt>Joined:</dt><dd>4 Jul 2012</dd></div>"
+    assert extract(page(head, top=top)).published == "2024-09-11T16:36:25+00:00"
 
 
 def test_date_from_the_url_when_nothing_else_has_one() -> None:
@@ -191,6 +288,95 @@ def test_site_logo_in_h1_does_not_replace_the_title() -> None:
     record = extract(page(head, h1="Daily Planet"))
     assert record.title == "Council Approves Bridge"
     assert record.provenance["title"] == "title-tag"
+
+
+def test_headline_agreeing_with_og_title_wins_over_a_stray_json_ld_headline() -> None:
+    head = (ld({"@type": "Article", "headline": "Sample menus"})
+            + '<meta property="og:title" content="Seven days of healthy meals on a budget">')
+    record = extract(page(head, h1="Seven days of healthy meals on a budget"))
+    assert record.title == "Seven days of healthy meals on a budget"
+    assert record.provenance["title"] == "h1"
+
+
+def test_og_title_naming_only_the_site_is_not_a_title() -> None:
+    head = ('<meta property="og:site_name" content="Leadfeeder">'
+            '<meta property="og:title" content="Leadfeeder">'
+            "<title>State of SEO in 2026: Trends and Predictions</title>")
+    record = extract(page(head, h1="State of SEO in 2026: Trends and Predictions"))
+    assert record.title == "State of SEO in 2026: Trends and Predictions"
+
+
+@pytest.mark.parametrize(
+    "h1",
+    [
+        "Council Approves Bridge Posted on July 1, 2024 by Jane Doe",
+        "Dec 18 2025 Council Approves Bridge",
+        "Blog: Council Approves Bridge",
+        "Council Approves Bridge | Opinion",
+        "COUNCIL APPROVES BRIDGE",
+    ],
+)
+def test_headline_with_furniture_around_it_gives_way_to_the_declared_title(h1: str) -> None:
+    head = '<meta property="og:title" content="Council Approves Bridge">'
+    assert extract(page(head, h1=h1)).title == "Council Approves Bridge"
+
+
+def test_headline_with_a_real_subtitle_keeps_it() -> None:
+    head = '<meta property="og:title" content="Council Approves Bridge">'
+    record = extract(page(head, h1="Council Approves Bridge: Why the Vote Matters"))
+    assert record.title == "Council Approves Bridge: Why the Vote Matters"
+    assert record.provenance["title"] == "h1"
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Council Approves Bridge | Local News | Daily Planet", "Council Approves Bridge"),
+        ("Bridge Vote | Example.org", "Bridge Vote"),
+        ("Example: Council Approves Bridge", "Council Approves Bridge"),
+        ("Zero Waste - A Beginner's Guide – Daily Planet", "Zero Waste - A Beginner's Guide"),
+    ],
+)
+def test_every_site_part_is_stripped_from_the_title(title: str, want: str) -> None:
+    head = (f"<title>{title}</title><meta property='og:site_name' content='Daily Planet'>"
+            "<link rel='canonical' href='https://www.example.org/news/bridge'>")
+    assert extract(page(head, h1="")).title == want
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Council Approves Bridge - March 2026 | Daily Planet",
+         "Council Approves Bridge - March 2026"),
+        ("Tech Conferences in Europe 2026 / 2027", "Tech Conferences in Europe 2026 / 2027"),
+    ],
+)
+def test_a_date_after_a_separator_belongs_to_the_title(title: str, want: str) -> None:
+    head = f"<title>{title}</title><meta property='og:site_name' content='Daily Planet'>"
+    assert extract(page(head, h1="")).title == want
+
+
+def test_front_page_keeps_the_site_name_it_starts_with() -> None:
+    head = ("<title>Figma: The Collaborative Interface Design Tool | Figma</title>"
+            "<meta property='og:site_name' content='Figma'>"
+            "<link rel='canonical' href='https://www.figma.com/'>")
+    assert extract(page(head, h1="")).title == "Figma: The Collaborative Interface Design Tool"
+    article = head.replace("https://www.figma.com/", "https://www.figma.com/blog/design-tool")
+    assert extract(page(article, h1="")).title == "The Collaborative Interface Design Tool"
+
+
+def test_front_page_named_only_after_the_site_is_titled_so() -> None:
+    head = ("<meta property='og:title' content='The Verge'>"
+            "<meta property='og:site_name' content='The Verge'>"
+            "<link rel='canonical' href='https://www.theverge.com/?utm_source=feed'>")
+    assert extract(page(head, h1="")).title == "The Verge"
+
+
+def test_site_parts_are_recognised_in_any_script() -> None:
+    head = ("<meta property='og:site_name' content='Городская газета'>"
+            "<meta property='og:title' content='Городская газета'>"
+            "<title>Газета: Мэр открыл новый мост | Городская газета</title>")
+    assert extract(page(head, h1="")).title == "Газета: Мэр открыл новый мост"
 
 
 def test_site_from_url_encoded_og_url() -> None:
