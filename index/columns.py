@@ -26,7 +26,9 @@ from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
 
 TERM_FACETS = {"author": "author_exact", "site": "site_exact", "tag": "tag_exact"}
 DATE_FIELD = "day"
-CACHE_VERSION = "1"
+STAMP_FIELD = "stamp"
+CACHE_VERSION = "2"
+PLAUSIBLE_STAMP = 7_258_118_400  # 2200-01-01
 
 
 @dataclass(slots=True)
@@ -37,6 +39,8 @@ class SegmentColumns:
     docs: dict[str, np.ndarray]  # facet -> docnum of each (doc, value) pair
     vals: dict[str, np.ndarray]  # facet -> value index of each pair
     day: np.ndarray  # docnum -> YYYYMMDD, 0 when undated
+    stamp: np.ndarray  # docnum -> seconds since 1970 (UTC) of publication; midnight of the day
+    # in an index built before times were kept; meaningless when undated
 
 
 def build_segment(reader: IndexReader) -> SegmentColumns:
@@ -63,7 +67,22 @@ def build_segment(reader: IndexReader) -> SegmentColumns:
         column = reader.column_reader(DATE_FIELD)
         raw = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
         day = np.where((raw > 10000101) & (raw < 99991232), raw, 0).astype(np.int32)
-    return SegmentColumns(values, docs, vals, day)
+    if STAMP_FIELD in reader.schema and reader.has_column(STAMP_FIELD):  # older indexes lack it
+        column = reader.column_reader(STAMP_FIELD)
+        stamp = np.fromiter((column[i] for i in range(size)), dtype=np.int64, count=size)
+        unread = (stamp <= 0) | (stamp >= PLAUSIBLE_STAMP)  # no time read: the column's default
+        stamp = np.where((day > 0) & unread, midnight(day), stamp)
+    else:
+        stamp = midnight(day)
+    return SegmentColumns(values, docs, vals, day, stamp)
+
+
+def midnight(day: np.ndarray) -> np.ndarray:
+    """Seconds since 1970 of 00:00 UTC of each YYYYMMDD day number (0 stays 0)."""
+    day = day.astype(np.int64)
+    months = ((day // 10000 - 1970) * 12 + day // 100 % 100 - 1).astype("datetime64[M]")
+    days = months.astype("datetime64[D]") + (day % 100 - 1).astype("timedelta64[D]")
+    return np.where(day > 0, days.astype("datetime64[s]").astype(np.int64), 0)
 
 
 def _cache_path(folder: Path, segment_id: str) -> Path:
@@ -71,7 +90,7 @@ def _cache_path(folder: Path, segment_id: str) -> Path:
 
 
 def _save(path: Path, cols: SegmentColumns) -> None:
-    arrays: dict[str, np.ndarray] = {"day": cols.day}
+    arrays: dict[str, np.ndarray] = {"day": cols.day, "stamp": cols.stamp}
     for facet in TERM_FACETS:
         arrays[f"{facet}.docs"] = cols.docs[facet]
         arrays[f"{facet}.vals"] = cols.vals[facet]
@@ -96,6 +115,7 @@ def _load(path: Path) -> SegmentColumns | None:
                 docs={f: data[f"{f}.docs"] for f in TERM_FACETS},
                 vals={f: data[f"{f}.vals"] for f in TERM_FACETS},
                 day=data["day"],
+                stamp=data["stamp"],
             )
     except (OSError, ValueError, KeyError):
         return None
@@ -124,6 +144,7 @@ class Columns:
     docs: dict[str, np.ndarray]
     vals: dict[str, np.ndarray]
     day: np.ndarray
+    stamp: np.ndarray
     hot: list[HotPostings | None]  # per segment, in the reader's order (index.postings)
 
 
@@ -131,6 +152,7 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
     size = reader.doc_count_all()
     live = np.ones(size, dtype=bool)
     day = np.zeros(size, dtype=np.int32)
+    stamp = np.zeros(size, dtype=np.int64)
     values: dict[str, list[str]] = {f: [] for f in TERM_FACETS}
     ids: dict[str, dict[str, int]] = {f: {} for f in TERM_FACETS}
     doc_parts: dict[str, list[np.ndarray]] = {f: [] for f in TERM_FACETS}
@@ -141,6 +163,7 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
         cols = segment_columns(folder, sub)
         n = sub.doc_count_all()
         day[offset : offset + n] = cols.day
+        stamp[offset : offset + n] = cols.stamp
         deleted = sub.deleted_docs_set if hasattr(sub, "deleted_docs_set") else ()
         if deleted:
             live[np.fromiter(deleted, dtype=np.int64) + offset] = False
@@ -156,7 +179,7 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
             val_parts[facet].append(mapping[cols.vals[facet]] if len(mapping) else EMPTY)
     docs = {f: np.concatenate(p) if p else EMPTY for f, p in doc_parts.items()}
     vals = {f: np.concatenate(p) if p else EMPTY for f, p in val_parts.items()}
-    return Columns(size, live, values, docs, vals, day, hot)
+    return Columns(size, live, values, docs, vals, day, stamp, hot)
 
 
 def prune(folder: Path, reader: IndexReader) -> None:

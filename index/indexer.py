@@ -72,6 +72,7 @@ def sync(
             if not items:
                 break
             writer = _writer(ix, sum(1 for _aid, op in items if op == "index"))
+            fields = set(writer.schema.names())
             try:
                 # Delete every document with the id, then add one: Whoosh's update_document
                 # replaces only the first, so it would never heal a duplicate.
@@ -86,7 +87,7 @@ def sync(
                     for article_id, op in chunk:
                         record = records.get(article_id)
                         if op == "index" and record is not None:
-                            writer.add_document(**document_for(record))
+                            writer.add_document(**document_for(record, fields))
             except BaseException:
                 writer.cancel()
                 raise
@@ -142,9 +143,10 @@ def rebuild(
         # Several processes each build a segment; merging them afterwards would cost
         # as much again, and queries on a handful of segments are as fast as on one.
         writer = _writer(ix, PARALLEL_BATCH if parallel else 0)
+        fields = set(writer.schema.names())
         try:
             for record in store.iter_records():
-                writer.add_document(**document_for(record))
+                writer.add_document(**document_for(record, fields))
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)

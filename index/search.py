@@ -134,14 +134,17 @@ def _wants_months(request: SearchRequest) -> bool:
 
 
 def _by_date(cols: Any, docs: np.ndarray, newest: bool, count: int) -> np.ndarray:
-    """The first ``count`` of ``docs`` by date (undated last, ties by docnum)."""
-    days = cols.day[docs].astype(np.int64)
-    key = np.where(days > 0, (99999999 - days) if newest else days, 10**8)
-    key = key * (1 << 32) + docs
+    """The first ``count`` of ``docs`` by publication time (undated last, ties by docnum)."""
+    dated = cols.day[docs] > 0
+    stamps = cols.stamp[docs]
+    key = np.where(dated, -stamps if newest else stamps, np.iinfo(np.int64).max)
     if count < len(key):
         part = np.argpartition(key, count - 1)[:count]
-        return docs[part[np.argsort(key[part])]]
-    return docs[np.argsort(key)]
+        # everything tied with the last one kept competes for its place, by docnum
+        part = np.flatnonzero(key <= key[part].max())
+        order = np.lexsort((docs[part], key[part]))[:count]
+        return docs[part[order]]
+    return docs[np.lexsort((docs, key))]
 
 
 class ArchiveSearcher:

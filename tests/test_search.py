@@ -157,6 +157,50 @@ def test_reindex_keeps_results(tmp_path: Path, ingested_home: Path) -> None:
             )
             assert [h["score"] for h in b["hits"]] == [h["score"] for h in a["hits"]]
         else:
-            # Newest first: the same dates in the same order; undated ties may swap places.
+            # Newest first: the same times in the same order; undated ties may swap places.
             assert [h["published"] for h in b["hits"]] == [h["published"] for h in a["hits"]]
             assert {h["id"] for h in b["hits"]} == {h["id"] for h in a["hits"]}
+
+
+def test_newest_first_orders_one_days_articles_by_their_time(tmp_path: Path) -> None:
+    times = {"dawn": "2024-05-02T06:10:00+00:00", "noon": "2024-05-02T12:00:00+02:00",
+             "night": "2024-05-02T23:45:00Z", "day-before": "2024-05-01", "undated": None}
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n, (name, when) in enumerate(sorted(times.items(), key=lambda kv: kv[0])):
+        meta = f'<meta property="article:published_time" content="{when}">' if when else ""
+        (folder / f"{n}.html").write_text(
+            f"<html><head><title>Story {name}</title>{meta}</head><body><article><h1>Story {name}</h1>"
+            + "".join(f"<p>The harbour story, part {i}, with enough words to be prose.</p>" for i in range(4))
+            + "</article></body></html>", "utf-8")
+    with Archive(tmp_path / "home") as archive:
+        archive.ingest([folder], jobs=1)
+        newest = [h.title for h in archive.search(SearchRequest("harbour", sort="newest")).hits]
+        oldest = [h.title for h in archive.search(SearchRequest("harbour", sort="oldest", limit=2)).hits]
+    # noon at +02:00 is 10:00 UTC, after dawn at 06:10 UTC
+    assert newest == ["Story night", "Story noon", "Story dawn", "Story day-before", "Story undated"]
+    assert oldest == ["Story day-before", "Story dawn"]
+
+
+def test_an_index_built_before_times_were_kept_still_takes_new_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import location, schema
+
+    def older_schema():
+        fields = schema.build_schema()
+        fields.remove("stamp")
+        return fields
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write(pages / "a.html", "Harbour one", "The harbour froze.", "https://example.org/2024/05/01/one")
+    monkeypatch.setattr(location, "build_schema", older_schema)
+    with Archive(tmp_path / "home") as archive:
+        archive.ingest([pages], jobs=1)
+    monkeypatch.undo()
+    _write(pages / "b.html", "Harbour two", "The harbour thawed.", "https://example.org/2024/05/09/two")
+    with Archive(tmp_path / "home") as archive:
+        archive.ingest([pages], jobs=1)
+        hits = archive.search(SearchRequest("harbour", sort="newest")).hits
+    assert [h.title for h in hits] == ["Harbour two", "Harbour one"]
