@@ -30,3 +30,47 @@ def test_ingest_survives_twenty_kills(tmp_path: Path) -> None:
     figures = crash_loop(tmp_path / "home", tmp_path / "corpus", kills=25, seed=2024)
     assert figures.kills == 25
     _assert_intact(figures)
+
+
+def test_reindex_killed_at_any_moment_leaves_a_searchable_index(tmp_path: Path) -> None:
+    """A rebuild is written beside the index in use; killing it loses nothing and the next
+    one finishes."""
+    import json
+    import os
+    import random
+    import signal
+    import subprocess
+    import time
+
+    from tests.corpus import write_corpus
+    from tests.crashing import ROOT, archive_command
+
+    home = tmp_path / "home"
+    write_corpus(tmp_path / "pages", 400)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("ingest", str(tmp_path / "pages")).returncode == 0
+    expected = json.loads(run("search", "--json", "--limit", "1").stdout)["total"]
+    started = time.monotonic()
+    assert run("reindex").returncode == 0
+    took = time.monotonic() - started
+    rng = random.Random(11)
+    kills = 0
+    for _ in range(5):
+        proc = subprocess.Popen(archive_command(home, "reindex"), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.1, 0.7) * took)  # start-up, writing, or swapping in
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        assert json.loads(run("search", "--json", "--limit", "1").stdout)["total"] == expected
+    assert kills >= 3
+    assert "reindexed 400 articles" in run("reindex").stdout
+    assert json.loads(run("search", "--json", "--limit", "1").stdout)["total"] == expected
+    assert run("check").returncode == 0
+    generations = list((home / "index").glob("gen-*"))
+    assert len(generations) <= 2, generations  # the one in use, and at most the one before
