@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -40,6 +41,17 @@ _BYLINE_START_RE = re.compile(
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
 _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
 _NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _class_kinds(classes: str) -> tuple[bool, bool]:
+    """Whether a class attribute marks a byline box and whether it marks a date box.
+
+    Cached: a page repeats a few hundred class strings over thousands of elements, and
+    sites repeat them across pages.
+    """
+    byline = bool(_AUTHOR_CLASS_RE.search(classes)) and not _NOT_BYLINE_RE.search(classes)
+    return byline, bool(_DATE_CLASS_RE.search(classes))
 
 
 def scan(soup: BeautifulSoup) -> PageScan:
@@ -94,10 +106,10 @@ def scan(soup: BeautifulSoup) -> PageScan:
         classes = attrs.get("class")
         if classes:
             joined = classes if isinstance(classes, str) else " ".join(classes)
-            if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
-                if not _NOT_BYLINE_RE.search(joined):
-                    page.byline_boxes.append(tag)
-            if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
+            byline, dated = _class_kinds(joined)
+            if byline and len(page.byline_boxes) < 10:
+                page.byline_boxes.append(tag)
+            if dated and len(page.date_boxes) < 20:
                 page.date_boxes.append(tag)
     return page
 
