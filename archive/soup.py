@@ -1,19 +1,19 @@
-"""HTML text to a BeautifulSoup tree, built from lxml's own tree.
+"""HTML text to a BeautifulSoup tree, built without bs4's per-event overhead.
 
 ``BeautifulSoup(text, "lxml")`` has lxml call back into Python for every start tag, end
-tag and piece of text, and each call passes through several layers of bs4's builder; on
-an ordinary article page that is most of the cleaner's time. Here lxml parses the page
-in C into its own tree, with the same parser and options bs4 uses, and the bs4 objects
-are then made from that tree in one loop, carrying exactly what bs4's builder would have
-put in them: the same elements, strings and string classes (comments, scripts, styles),
-attribute dictionaries, whitespace-only strings folded to one space or newline outside
-``<pre>``, and the same links between elements. Everything downstream reads an ordinary
-``BeautifulSoup``.
+tag and piece of text, and each call passes through several layers of bs4's builder
+(namespace handling, attribute dictionaries built three times, string-class and
+whitespace stacks); on an article page that was most of the cleaner's time. Here the same
+lxml parser, with the same options, reports the same events to a lean target that makes
+the bs4 objects directly, carrying exactly what bs4's builder would have put in them: the
+same elements, strings and string classes (comments, doctypes, scripts, styles,
+templates), attribute dictionaries and ``<meta>`` charset substitutions, whitespace-only
+strings folded to one space or newline outside ``<pre>``, and the same links between
+elements. Everything downstream reads an ordinary ``BeautifulSoup``.
 
-A page whose tree holds something this builder does not reproduce (an entity node, a
-processing instruction, markup before or after the root element) is parsed by bs4 itself,
-and so is every page when the installed bs4 is not the one the builder was checked
-against (tests/test_soup.py compares the two trees over the test pages).
+A page with namespaced tag or attribute names, or one lxml refuses, is handed to bs4
+itself, and so is every page when the installed bs4 is not a version the builder was
+checked against (tests/test_soup.py compares the two trees node by node).
 """
 
 from __future__ import annotations
@@ -25,16 +25,15 @@ from types import SimpleNamespace
 
 import bs4
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
-from bs4.builder import ParserRejectedMarkup
 from lxml import etree
 
-_CHECKED_BS4 = ("4.13", "4.14", "4.15")
+_CHECKED_BS4 = ("4.15.",)
 _FAST = bs4.__version__.startswith(_CHECKED_BS4)
 _ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
 
 
 class _Unsupported(Exception):
-    """The tree holds a node this builder does not reproduce; bs4 parses the page itself."""
+    """The page holds something this builder does not reproduce; bs4 parses it itself."""
 
 
 @contextmanager
@@ -59,7 +58,7 @@ def collector_paused() -> Iterator[None]:
 def parse_html(text: str) -> BeautifulSoup:
     """The page as BeautifulSoup(text, "lxml", multi_valued_attributes=None) would give it.
 
-    Raises ``ParserRejectedMarkup`` when lxml cannot parse the text at all.
+    Raises bs4's ``ParserRejectedMarkup`` when the text cannot be parsed at all.
     """
     if _FAST:
         try:
@@ -223,5 +222,6 @@ def _build(text: str) -> BeautifulSoup:
         parser.feed(text)
         parser.close()
     except (UnicodeDecodeError, LookupError, etree.ParserError) as exc:
-        raise ParserRejectedMarkup(exc) from exc
+        # bs4 retries such text in other forms before giving up; let it.
+        raise _Unsupported from exc
     return soup
