@@ -8,6 +8,7 @@ same rules.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Whole lines (after folding case and spaces) that are never article text.
 _LINE_PATTERNS = [
@@ -125,6 +126,11 @@ _BAD_ANY_RE = re.compile(
 
 
 
+@lru_cache(maxsize=16384)
 def has_boilerplate_token(tokens: str) -> bool:
-    """True when any of the space-separated class and id tokens names furniture."""
+    """True when any of the space-separated class and id tokens names furniture.
+
+    Cached: the cleaner asks this of every element with a class or id, and pages (and the
+    pages of one site) repeat the same class strings over and over.
+    """
     return bool(_BAD_ANY_RE.search(tokens))

@@ -11,7 +11,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from bs4.builder import ParserRejectedMarkup
 
 from .authors import name_like
@@ -28,6 +27,7 @@ from .metadata import (
     text_byline,
 )
 from .records import CLEANER_VERSION, Record, article_id, count_words
+from .soup import collector_paused, parse_html
 from .urls import fold_url
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
@@ -69,7 +69,8 @@ def extract_bytes(
     if as_text:
         meta, paragraphs = _from_text(text)
     else:
-        meta, paragraphs = _from_html(text, path, now)
+        with collector_paused():
+            meta, paragraphs = _from_html(text, path, now)
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise InputError(path, "no article text found in the page")
@@ -115,7 +116,7 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
         if reason:
             raise InputError(path, reason)
     try:
-        soup = BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+        soup = parse_html(text)
     except (ParserRejectedMarkup, ValueError) as exc:
         raise InputError(path, f"unparseable HTML: {exc}") from exc
     meta = extract_metadata(soup, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,41 @@ def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
             yield str(path)
 
 
+class _BackgroundSync:
+    """One index update running beside the ingest, on its own connection to the store.
+
+    Extraction keeps going while Whoosh's writers index what was stored before: the
+    update's serial parts (reading records, committing, computing the new segments'
+    arrays) no longer leave the extraction processes waiting.  Queue rows are cleared
+    only for what this update indexed, so pages stored meanwhile wait for the next one.
+    """
+
+    def __init__(self, home: Home, location: IndexLocation) -> None:
+        self.home = home
+        self.location = location
+        self.indexed = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="index-update")
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            store = RecordStore(self.home.db_path)
+            try:
+                self.indexed = sync(store, self.location, merge=False, once=True)
+            finally:
+                store.close()
+        except BaseException as exc:  # handed to the ingest's own thread by wait()
+            self.error = exc
+
+    def wait(self) -> int:
+        """How many documents the update wrote; its error, raised here, if it failed."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.indexed
+
+
 class Ingester:
     """Stores captures into one archive home; the caller holds the write lock."""
 
@@ -103,9 +139,13 @@ class Ingester:
         self.store = RecordStore(home.db_path)
         self.originals = OriginalStore(home.originals_dir)
         self.location = IndexLocation(home.index_root)
+        self._update: _BackgroundSync | None = None
 
     def close(self) -> None:
-        self.store.close()
+        try:
+            self._wait_for_update()
+        finally:
+            self.store.close()
 
     def read(self, path: str) -> bytes | Outcome:
         """The file's bytes when they need extracting, else the Outcome that says why not."""
@@ -145,8 +185,21 @@ class Ingester:
         return Outcome(path, saved.status, saved.article_id)
 
     def sync_index(self, *, final: bool = True) -> int:
-        """Index what is queued; intermediate syncs of a long batch leave merging to the last."""
-        return sync(self.store, self.location, merge=final)
+        """Index what is queued; return how many documents the updates finished here wrote.
+
+        An intermediate update of a long batch (``final=False``) runs beside the ingest
+        and leaves merging to the last; the final one waits for it, then indexes the rest
+        and merges.
+        """
+        done = self._wait_for_update()
+        if not final:
+            self._update = _BackgroundSync(self.home, self.location)
+            return done
+        return done + sync(self.store, self.location, merge=True)
+
+    def _wait_for_update(self) -> int:
+        update, self._update = self._update, None
+        return update.wait() if update is not None else 0
 
 
 def _outcomes(ingester: Ingester, files: Iterable[str], jobs: int | None) -> Iterator[Outcome]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -42,6 +43,19 @@ _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
 _NOT_BYLINE_RE = re.compile(r"comment|avatar|bio|box|related|widget|footer|social", re.I)
 # ... except the author's name in an author box ("author-box__name").
 _NAME_CLASS_RE = re.compile(r"author[\w-]*name|name[\w-]*author", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _class_kinds(classes: str) -> tuple[bool, bool]:
+    """Whether a class attribute marks a byline box and whether it marks a date box.
+
+    Cached: a page repeats a few hundred class strings over thousands of elements, and
+    sites repeat them across pages.
+    """
+    byline = bool(_AUTHOR_CLASS_RE.search(classes)) and (
+        not _NOT_BYLINE_RE.search(classes) or bool(_NAME_CLASS_RE.search(classes))
+    )
+    return byline, bool(_DATE_CLASS_RE.search(classes))
 
 
 def scan(soup: BeautifulSoup) -> PageScan:
@@ -96,10 +110,10 @@ def scan(soup: BeautifulSoup) -> PageScan:
         classes = attrs.get("class")
         if classes:
             joined = classes if isinstance(classes, str) else " ".join(classes)
-            if len(page.byline_boxes) < 10 and _AUTHOR_CLASS_RE.search(joined):
-                if not _NOT_BYLINE_RE.search(joined) or _NAME_CLASS_RE.search(joined):
-                    page.byline_boxes.append(tag)
-            if len(page.date_boxes) < 20 and _DATE_CLASS_RE.search(joined):
+            byline, dated = _class_kinds(joined)
+            if byline and len(page.byline_boxes) < 10:
+                page.byline_boxes.append(tag)
+            if dated and len(page.date_boxes) < 20:
                 page.date_boxes.append(tag)
     return page
 

@@ -308,11 +308,24 @@ class RecordStore:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
-    def done(self, items: list[tuple[str, str]]) -> None:
-        """Drop queue rows once the index has committed them (only if not re-queued meanwhile)."""
+    def done(self, items: list[tuple[str, str]], indexed: dict[str, str] | None = None) -> None:
+        """Drop queue rows once the index has committed them (only if not re-queued meanwhile).
+
+        ``indexed`` maps each article written to the index to the sha256 of the version
+        written: a row whose article has been stored in another version since (by an
+        ingest that goes on while the index is updated) stays queued for the next update.
+        """
+        if indexed is None:
+            with self.db:
+                self.db.executemany(
+                    "DELETE FROM index_queue WHERE article_id = ? AND op = ?", items
+                )
+            return
         with self.db:
             self.db.executemany(
-                "DELETE FROM index_queue WHERE article_id = ? AND op = ?", items
+                "DELETE FROM index_queue WHERE article_id = ? AND op = ? AND (op != 'index'"
+                " OR (SELECT sha256 FROM articles WHERE id = index_queue.article_id) IS ?)",
+                [(article_id, op, indexed.get(article_id)) for article_id, op in items],
             )
 
     # ------------------------------------------------------------------ lifecycle

@@ -12,7 +12,8 @@ over a WCXB-layout data set (``DIR/<split>/html/<id>.html.gz`` +
 * author (strict): equal after folding case, accents and whitespace, dropping a leading
   "by" and treating ``,`` ``;`` ``&`` ``and`` as one separator;
 * title: equal after folding case, whitespace and quote marks;
-* pages/s: pages / summed wall time of the extraction calls, one process, HTML in memory.
+* pages/s: pages / summed wall time of the extraction calls, one process, HTML in memory;
+  the extractors take turns over blocks of 50 pages, so changing load slows them alike.
 
 ``--with trafilatura,readability`` runs the reference extractors (the ``bench`` extra) on
 the same pages in the same run and adds the ratios of our figures to theirs.  Their speed is
@@ -176,6 +177,7 @@ EXTRACTORS: dict[str, Callable[[Page], Output]] = {
     "trafilatura": run_trafilatura,
     "readability": run_readability,
 }
+BLOCK = 50  # pages each extractor runs before the next one takes its turn
 HAS_METADATA = {"ours": {"date", "author", "title"}, "trafilatura": {"date", "author", "title"},
                 "readability": {"title"}}
 
@@ -277,11 +279,15 @@ def main(argv: list[str] | None = None) -> int:
     if not pages:
         parser.error("no pages matched")
 
-    outputs: dict[str, list[Output]] = {}
+    outputs: dict[str, list[Output]] = {name: [] for name in names}
     for name in names:
-        run = EXTRACTORS[name]
-        run(pages[0])  # untimed warm-up: imports and lazy set-up
-        outputs[name] = [run(page) for page in pages]
+        EXTRACTORS[name](pages[0])  # untimed warm-up: imports and lazy set-up
+    # The extractors take turns over blocks of pages, so that a machine whose load changes
+    # during the run slows them alike and the ratios stay fair.
+    for start in range(0, len(pages), BLOCK):
+        for name in names:
+            run = EXTRACTORS[name]
+            outputs[name].extend(run(page) for page in pages[start : start + BLOCK])
 
     groups: dict[str, list[int]] = {}
     for i, page in enumerate(pages):

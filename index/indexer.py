@@ -55,6 +55,7 @@ def sync(
     commit_max: int = COMMIT_MAX,
     progress: Progress | None = None,
     merge: bool = True,
+    once: bool = False,
 ) -> int:
     """Index every queued change; return how many documents were written or deleted.
 
@@ -62,7 +63,9 @@ def sync(
     commit, which writes new segments without merging, so its documents are searchable as
     soon as it is written.  With ``merge``, segments are then merged by the tiered policy
     (index.merging) within a budget earned by the documents written (a long ingest passes
-    ``merge=False`` for all but its last sync).
+    ``merge=False`` for all but its last sync).  With ``once``, only one commit is
+    written: an update running beside an ingest indexes what was queued when it began
+    instead of chasing the pages stored meanwhile in small commits.
     """
     ix = location.open()
     done = 0
@@ -81,6 +84,7 @@ def sync(
                     for article_id, _op in items:
                         if ("id", article_id) in reader:
                             writer.delete_by_term("id", article_id, searcher=searcher)
+                indexed: dict[str, str] = {}
                 for start in range(0, len(items), batch):
                     chunk = items[start : start + batch]
                     records = store.get_many([aid for aid, op in chunk if op == "index"])
@@ -88,14 +92,17 @@ def sync(
                         record = records.get(article_id)
                         if op == "index" and record is not None:
                             writer.add_document(**document_for(record, fields))
+                            indexed[article_id] = record.sha256
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit(merge=False)
-            store.done(items)
+            store.done(items, indexed)
             done += len(items)
             if progress:
                 progress(len(items))
+            if once:
+                break
         merged = _merge(ix, store, done) if merge else 0
         if done or merged:
             warm(ix, location.current_dir())

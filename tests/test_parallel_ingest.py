@@ -117,3 +117,31 @@ def test_a_long_ingest_updates_the_index_at_doubling_intervals(
         summary = archive.ingest([batch], jobs=1)
         assert archive.search(SearchRequest(limit=1)).total == summary.new == pages
     assert seen == [n for n in (2, 4, 8, 16) if n <= pages]
+
+
+def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import archive.ingest as ingesting
+
+    # Many small updates run beside the ingest, and the batch stores each article twice
+    # (a first capture, then an edited one with the same URL): whatever the timing, the
+    # index ends with one document per article, in its newest version.
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for i in range(12):
+        for version in ("a-first", "b-edited"):
+            words = " ".join(f"word{i}x{n} filler sentence for the body." for n in range(30))
+            (batch / f"{i:02d}-{version}.html").write_text(
+                f'<html><head><link rel="canonical" href="https://example.org/{i}">'
+                f"<title>Article {i} {version}</title></head><body><article><h1>Article {i} "
+                f"{version}</h1><p>{words}</p></article></body></html>",
+                encoding="utf-8",
+            )
+    monkeypatch.setattr(ingesting, "SYNC_EVERY", 1)
+    with Archive(tmp_path / "home") as archive:
+        summary = archive.ingest([batch], jobs=1, sync_every=1)
+        assert (summary.new, summary.updated, summary.failed) == (12, 12, 0)
+        hits = archive.search(SearchRequest(query="", limit=100)).hits
+    assert len(hits) == 12
+    assert all(h.title.endswith("b-edited") for h in hits)

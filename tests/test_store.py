@@ -106,3 +106,17 @@ def test_home_created_by_another_process_meanwhile_is_used(tmp_path: Path, monke
     monkeypatch.setattr(Path, "exists", racing_exists)
     home = Home.open(target)
     assert home.root == target and home.originals_dir.is_dir() and home.index_root.is_dir()
+
+
+def test_an_article_stored_again_during_an_index_update_stays_queued(tmp_path: Path) -> None:
+    # An ingest goes on storing pages while an index update runs beside it: the update read
+    # version 1, version 2 arrived meanwhile, and version 2 must still reach the index.
+    with RecordStore(tmp_path / "a.db") as store:
+        first = _record()
+        store.save(first, "url:example.org/a", 10)
+        taken = store.pending()
+        store.save(_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
+        store.done(taken, {first.id: first.sha256})
+        assert store.pending() == [(first.id, "index")]
+        store.done(store.pending(), {first.id: "b" * 64})
+        assert store.pending() == []

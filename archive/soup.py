@@ -1,0 +1,227 @@
+"""HTML text to a BeautifulSoup tree, built without bs4's per-event overhead.
+
+``BeautifulSoup(text, "lxml")`` has lxml call back into Python for every start tag, end
+tag and piece of text, and each call passes through several layers of bs4's builder
+(namespace handling, attribute dictionaries built three times, string-class and
+whitespace stacks); on an article page that was most of the cleaner's time. Here the same
+lxml parser, with the same options, reports the same events to a lean target that makes
+the bs4 objects directly, carrying exactly what bs4's builder would have put in them: the
+same elements, strings and string classes (comments, doctypes, scripts, styles,
+templates), attribute dictionaries and ``<meta>`` charset substitutions, whitespace-only
+strings folded to one space or newline outside ``<pre>``, and the same links between
+elements. Everything downstream reads an ordinary ``BeautifulSoup``.
+
+A page with namespaced tag or attribute names, or one lxml refuses, is handed to bs4
+itself, and so is every page when the installed bs4 is not a version the builder was
+checked against (tests/test_soup.py compares the two trees node by node).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import bs4
+from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from lxml import etree
+
+_CHECKED_BS4 = ("4.15.",)
+_FAST = bs4.__version__.startswith(_CHECKED_BS4)
+_ASCII_SPACES = frozenset("\x20\x0a\x09\x0c\x0d")
+
+
+class _Unsupported(Exception):
+    """The page holds something this builder does not reproduce; bs4 parses it itself."""
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector while one page is parsed and read.
+
+    A parsed page is thousands of objects linked in cycles (parent and child point at each
+    other). The collector starts after every few hundred new objects and walks all young
+    ones, so while a tree is built it walks the growing tree over and over: a third of
+    the parse time. Paused, it runs once afterwards and frees the finished page in one pass.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def parse_html(text: str) -> BeautifulSoup:
+    """The page as BeautifulSoup(text, "lxml", multi_valued_attributes=None) would give it.
+
+    Raises bs4's ``ParserRejectedMarkup`` when the text cannot be parsed at all.
+    """
+    if _FAST:
+        try:
+            return _build(text)
+        except _Unsupported:
+            pass
+    return BeautifulSoup(text, "lxml", multi_valued_attributes=None)
+
+
+def _target(soup: BeautifulSoup) -> SimpleNamespace:
+    """An lxml parser target that makes bs4 objects directly, as bs4's own builder would.
+
+    Closures rather than methods: the state lives in local cells, which are much cheaper to
+    reach than instance attributes on a path run for every element and string of a page.
+    """
+    builder = soup.builder
+    if builder.cdata_list_attributes:
+        raise _Unsupported  # multi-valued attributes would need bs4's splitting
+    soup_class = soup.__class__
+    namespaces = dict(builder.DEFAULT_NSMAPS)
+    attr_dict = builder.attribute_dict_class
+    value_list = builder.attribute_value_list_class
+    preserve = builder.preserve_whitespace_tags
+    containers = builder.string_containers
+    empty_tags = builder.empty_element_tags
+    set_up_substitutions = builder.set_up_substitutions
+    main_types = Tag.MAIN_CONTENT_STRING_TYPES
+    spaces = _ASCII_SPACES
+    str_new = str.__new__
+    tag_new = Tag.__new__
+    plain = NavigableString
+
+    last: Tag | NavigableString | None = None
+    stack: list[Tag] = [soup]
+    parent: Tag = soup
+    preserving = 0  # open <pre>/<textarea> elements
+    container_stack: list[type[NavigableString]] = []
+    pending: list[str] = []
+
+    def string(value: str, cls: type[NavigableString] | None) -> None:
+        nonlocal last
+        if not preserving:
+            for ch in value:
+                if ch not in spaces:
+                    break
+            else:
+                value = "\n" if "\n" in value else " "
+        if cls is None:
+            cls = container_stack[-1] if container_stack else plain
+        node = str_new(cls, value)
+        contents = parent.contents
+        before = contents[-1] if contents else None
+        node.__dict__ = {"hidden": False, "parent": parent, "previous_element": last,
+                         "next_element": None, "next_sibling": None, "previous_sibling": before}
+        if before is not None:
+            before.next_sibling = node
+        if last is not None:
+            last.next_element = node
+        contents.append(node)
+        last = node
+
+    def flush() -> None:
+        value = "".join(pending)
+        pending.clear()
+        string(value, None)
+
+    def start(name: str, attrib: dict[str, str], nsmap: object = None) -> None:
+        nonlocal last, parent, preserving
+        if pending:
+            flush()
+        if nsmap or name[0] == "{":
+            raise _Unsupported
+        if attrib:
+            for key in attrib:
+                if key[0] == "{":
+                    raise _Unsupported
+            attrs = attr_dict(attrib)
+        else:
+            attrs = attr_dict()
+        container = containers.get(name)
+        contents = parent.contents
+        before = contents[-1] if contents else None
+        tag = tag_new(Tag)
+        tag.__dict__ = {
+            "parser_class": soup_class, "name": name, "namespace": None,
+            "_namespaces": namespaces, "prefix": None, "sourceline": None, "sourcepos": None,
+            "attribute_value_list_class": value_list, "attrs": attrs, "known_xml": False,
+            "contents": [], "parent": parent, "previous_element": last, "next_element": None,
+            "next_sibling": None, "previous_sibling": before, "hidden": False,
+            "can_be_empty_element": name in empty_tags, "cdata_list_attributes": None,
+            "preserve_whitespace_tags": preserve,
+            "interesting_string_types": {container} if container else main_types,
+        }
+        if before is not None:
+            before.next_sibling = tag
+        if last is not None:
+            last.next_element = tag
+        contents.append(tag)
+        last = tag
+        if name == "meta":
+            set_up_substitutions(tag)
+        stack.append(tag)
+        parent = tag
+        if name in preserve:
+            preserving += 1
+        if container:
+            container_stack.append(container)
+
+    def end(name: str) -> None:
+        nonlocal parent, preserving
+        if pending:
+            flush()
+        if parent.name == name:
+            depth = len(stack) - 1
+        else:
+            # lxml reports well-nested events; bs4 pops to the latest open element of the name.
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth].name == name:
+                    break
+            else:
+                return
+        while len(stack) > depth:
+            tag = stack.pop()
+            if tag.name in preserve:
+                preserving -= 1
+            if tag.name in containers:
+                container_stack.pop()
+        parent = stack[-1]
+
+    def comment(text: str) -> None:
+        if pending:
+            flush()
+        string(text, Comment)
+
+    def doctype(name: str, pubid: str, system: str) -> None:
+        if pending:
+            flush()
+        string(Doctype._string_for_name_and_ids(name, pubid, system), Doctype)
+
+    def pi(target: str, data: str) -> None:
+        if pending:
+            flush()
+        string(target + " " + data, ProcessingInstruction)
+
+    def close() -> None:
+        if pending:
+            flush()
+        soup._most_recent_element = last
+
+    return SimpleNamespace(start=start, end=end, data=pending.append, comment=comment,
+                           doctype=doctype, pi=pi, close=close)
+
+
+def _build(text: str) -> BeautifulSoup:
+    if text and text[0] == "\ufeff":
+        text = text[1:]  # as bs4 does before handing text to lxml
+    soup = BeautifulSoup("", "lxml", multi_valued_attributes=None)
+    target = _target(soup)
+    parser = etree.HTMLParser(target=target, recover=True)
+    try:
+        parser.feed(text)
+        parser.close()
+    except (UnicodeDecodeError, LookupError, etree.ParserError) as exc:
+        # bs4 retries such text in other forms before giving up; let it.
+        raise _Unsupported from exc
+    return soup
