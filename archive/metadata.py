@@ -184,6 +184,20 @@ _PUBLISHED_KEYS = (
 )
 
 
+_WRITER_LABEL_RE = re.compile(r"(?:written|posted|published) by|author", re.I)
+
+
+def _labelled_author(metas: dict[str, list[str]]) -> str | None:
+    """The name in a summary card's labelled pair (``twitter:label1`` "Written by",
+    ``twitter:data1`` the name), which SEO plugins write when no author meta is set."""
+    for n in range(1, 5):
+        labels = metas.get(f"twitter:label{n}", [])
+        data = metas.get(f"twitter:data{n}", [])
+        if labels and data and _WRITER_LABEL_RE.fullmatch(labels[0].strip()) and data[0]:
+            return data[0]
+    return None
+
+
 def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | None) -> None:
     m = page.metas
 
@@ -200,6 +214,10 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         if names:
             authors.append(("meta", names))
             break
+    else:
+        labelled = _labelled_author(m)
+        if labelled:
+            authors.append(("meta", [labelled]))
     for key in _PUBLISHED_KEYS:
         value = parse_date(get(key), now)
         if value:

@@ -139,6 +139,17 @@ def test_author_name_inside_an_author_box() -> None:
     assert extract(page(body=body)).authors == ("Liz Kenny",)
 
 
+def test_author_from_a_summary_cards_written_by_pair() -> None:
+    head = ('<meta name="twitter:label1" content="Written by">'
+            '<meta name="twitter:data1" content="Nawaz Dhandala">'
+            '<meta name="twitter:label2" content="Est. reading time">'
+            '<meta name="twitter:data2" content="9 minutes">')
+    record = extract(page(head=head))
+    assert record.authors == ("Nawaz Dhandala",) and record.provenance["authors"] == "meta"
+    other = head.replace("Written by", "Est. reading time")
+    assert extract(page(head=other)).authors == ()
+
+
 def test_every_name_after_a_written_by_label() -> None:
     top = ("<div>Written by <span>Marna van der Merwe</span>, <span>Dieter Veldsman</span>, "
            "<span>Erik van Vulpen</span></div>")
