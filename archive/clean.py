@@ -46,9 +46,6 @@ _FURNITURE_ROLES = frozenset({
     "navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu",
 })
 _BLOCK_TAGS = BLOCK_TAGS
-_POSITIVE_RE = re.compile(
-    r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|news", re.I
-)
 _NEGATIVE_RE = re.compile(
     r"comment|sidebar|footer|related|share|social|widget|promo|advert|banner|menu|nav|"
     r"newsletter|subscribe|masthead|teaser|recommend|popular|trending|cookie|modal|meta", re.I
@@ -199,20 +196,6 @@ def strip_furniture(soup: BeautifulSoup) -> None:
             tag.decompose()
 
 
-def _class_weight(tag: Tag) -> int:
-    joined = " ".join(_attr_tokens(tag))
-    if not joined:
-        return 0
-    weight = 0
-    if _POSITIVE_RE.search(joined):
-        weight += 25
-    if _NEGATIVE_RE.search(joined):
-        weight -= 25
-    if (tag.attrs or {}).get("itemprop") == "articleBody":
-        weight += 50
-    return weight
-
-
 def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
     """Stage 3: the deepest element that still holds most of the page's prose.
 
@@ -315,7 +298,7 @@ def _widen(best: Tag, stats: TextMass) -> list[Tag]:
         if (sibling.name != "p" and mass < min(SIBLING_SHARE * best_mass, SIBLING_PROSE)
                 and sibling.find("h1") is None):
             continue  # a box beside the article: its author's note, a sign-up offer
-        if stats.link_density(sibling) < 0.25 and _class_weight(sibling) >= 0 and not _negative(sibling):
+        if stats.link_density(sibling) < 0.25 and not _negative(sibling):
             if sibling.name == "p" or sibling.get_text().count(".") >= 2:
                 keep.append(sibling)
     return keep
