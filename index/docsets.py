@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 from archive.errors import QueryError
 
 from .columns import Columns
-from .postings import EMPTY, decode_positions, postings_arrays, postings_ids
+from .postings import EMPTY, decode_positions, postings_arrays, postings_ids, spread
 
 MAX_EXPANSION = 2000  # words a wildcard, prefix or fuzzy term may stand for
 MAX_READS = 3000  # ... and (word, segment) postings lists it may read
@@ -227,7 +227,7 @@ def _walk(s: Searcher, q: wq.Query, deadline: Deadline) -> np.ndarray:
 def _positions(values: list[bytes], picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The word positions of the postings at ``picked``: (posting index, position) pairs."""
     counts, positions = decode_positions([values[j] for j in picked.tolist()])
-    return np.repeat(np.arange(len(picked)), counts), positions
+    return spread(counts)[0], positions
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> np.ndarray:

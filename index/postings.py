@@ -163,12 +163,12 @@ def decode_positions(values: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         other_counts, other_positions = _decode_pickled([values[i] for i in others.tolist()])
         if not np.array_equal(other_counts, counts[others]):
             return _decode_pickled(values)
-        owner, place = _spread(other_counts)
+        owner, place = spread(other_counts)
         positions[firsts[others][owner] + place] = other_positions
     return counts, positions
 
 
-def _spread(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spread(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For runs of these lengths laid end to end: each item's run, and its place in it."""
     owner = np.repeat(np.arange(len(counts)), counts)
     return owner, np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -248,11 +248,8 @@ class HotPostings:
         counts = np.asarray(self.counts[start:end], dtype=np.int64)
         picked = np.searchsorted(np.asarray(self.ids[start:end]), local)
         firsts = np.concatenate(([0], np.cumsum(counts)))[picked] + at
-        lengths = counts[picked]
-        runs = np.cumsum(lengths) - lengths  # where each posting's positions land in the output
-        which = np.repeat(np.arange(len(local)), lengths)
-        index = np.arange(int(lengths.sum())) - np.repeat(runs - firsts, lengths)
-        return which, np.asarray(self.positions[index], dtype=np.int64)
+        which, place = spread(counts[picked])
+        return which, np.asarray(self.positions[firsts[which] + place], dtype=np.int64)
 
     def _span(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
         word = text.decode("utf-8") if isinstance(text, bytes) else text

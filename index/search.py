@@ -139,9 +139,8 @@ def _by_date(cols: Any, docs: np.ndarray, newest: bool, count: int) -> np.ndarra
     stamps = cols.stamp[docs]
     key = np.where(dated, -stamps if newest else stamps, np.iinfo(np.int64).max)
     if count < len(key):
-        part = np.argpartition(key, count - 1)[:count]
-        # everything tied with the last one kept competes for its place, by docnum
-        part = np.flatnonzero(key <= key[part].max())
+        # the first ``count`` keys, and everything tied with the last of them (by docnum)
+        part = np.flatnonzero(key <= np.partition(key, count - 1)[count - 1])
         order = np.lexsort((docs[part], key[part]))[:count]
         return docs[part[order]]
     return docs[np.lexsort((docs, key))]
