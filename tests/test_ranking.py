@@ -42,14 +42,26 @@ def test_ranking_gives_whooshs_exhaustive_bm25f_scores(ingested_home: Path) -> N
                 assert hit.score == pytest.approx(expected[hit.id], abs=1e-3), (text, hit.id)
 
 
-def test_phrases_match_exactly_the_documents_whoosh_matches(ingested_home: Path) -> None:
-    with ArchiveSearcher(IndexLocation(ingested_home / "index")) as srch:
+PHRASES = ('"last year"', '"prime minister"', '"united states"', '"the city"', '"in the"',
+           '"of the year"', '"the the"', '"said that the"', '"to be"', 'title:"the"',
+           '"missile deployment"', '"of the"')
+
+
+def _phrases_match_whoosh(home: Path) -> list:
+    """Each phrase's documents as matched here and by Whoosh's own matcher; returns the
+    frequent-term caches the searcher used."""
+    with ArchiveSearcher(IndexLocation(home / "index")) as srch:
         handle = srch.pool.current()
         s = handle.searcher
-        for text in ('"the city"', '"in the"', '"of the year"', '"the the"', '"missile deployment"'):
+        cols = columns(handle)
+        for text in PHRASES:
             q = parse_query(text)
-            mine = docs(s, columns(handle), q, Deadline(10)).tolist()
-            assert mine == sorted(set(s.docs_for_query(q))), text
+            assert docs(s, cols, q, Deadline(10)).tolist() == sorted(set(s.docs_for_query(q))), text
+        return cols.hot
+
+
+def test_phrases_match_exactly_the_documents_whoosh_matches(ingested_home: Path) -> None:
+    _phrases_match_whoosh(ingested_home)
 
 
 def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment(
@@ -109,17 +121,8 @@ def test_cached_positions_find_exactly_the_phrases_whoosh_finds(
     home = tmp_path / "home"
     with Archive(home) as archive:
         archive.ingest([Path(__file__).resolve().parent.parent / "raw"], jobs=1)
-    phrases = ('"last year"', '"prime minister"', '"united states"',
-               '"the city"', '"in the"', '"of the year"', '"the the"', '"said that the"', '"to be"',
-               'title:"the"', '"missile deployment"', '"of the"')
-    with ArchiveSearcher(IndexLocation(home / "index")) as srch:
-        handle = srch.pool.current()
-        s = handle.searcher
-        cols = columns(handle)
-        assert any(h is not None and "year" in h.spans.get("body", {}) for h in cols.hot)
-        for text in phrases:
-            q = parse_query(text)
-            assert docs(s, cols, q, Deadline(10)).tolist() == sorted(set(s.docs_for_query(q))), text
+    hot = _phrases_match_whoosh(home)
+    assert any(h is not None and "year" in h.spans.get("body", {}) for h in hot)
 
 
 def test_positions_decoded_in_one_batch_equal_whooshs_own_decoding(ingested_home: Path) -> None:
