@@ -182,6 +182,12 @@ _PUBLISHED_KEYS = (
     "citation_publication_date", "citation_date", "article.published", "published_time",
     "og:published_time", "release_date", "published-date", "date.created",
 )
+# The same names under a site's or plugin's prefix: "w-published-date",
+# "cxenseparse:publishtime", "og:publish_date", "shareaholic:article_published_time".
+_PUBLISHED_KEY_RE = re.compile(
+    r"^(?!.*(?:last|modif|updat))(?:.*[:._-])?(?:(?:article[:_])?published(?:[-_]?(?:date|time))?|publish[-_]?(?:date|time)|"
+    r"publication[-_]?(?:date|time)|date[-_]?pub(?:lished)?|pub[-_]?date|first[-_]published)$"
+)
 
 
 _WRITER_LABEL_RE = re.compile(r"(?:written|posted|published) by|author", re.I)
@@ -218,14 +224,14 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         labelled = _labelled_author(m)
         if labelled:
             authors.append(("meta", [labelled]))
-    for key in _PUBLISHED_KEYS:
+    for key in _PUBLISHED_KEYS + tuple(k for k in m if _PUBLISHED_KEY_RE.search(k)):
         value = parse_date(get(key), now)
         if value:
             meta.offer("published", value, "meta")
             break
     url = get("og:url")
-    if url and re.match(r"https?%3a", url, re.I):
-        url = unquote(url)
+    if url and re.match(r"https?(?:%3a|://[^/?#]+%2f)", url, re.I):
+        url = unquote(url)  # written escaped whole, or from the first slash of the path on
     meta.offer("url", url, "meta")
     site = get("og:site_name", "application-name", "apple-mobile-web-app-title")
     meta.offer("site", site, "meta")

@@ -213,10 +213,25 @@ def page_authors(page: PageScan, authors: list) -> None:
             authors.append(("byline", found))
 
 
+def _before_prose(strings: list[str]) -> list[str]:
+    """The strings under a headline up to where the article's running text starts.
+
+    A standfirst may come first, in a sentence or two; from the third sentence-long string
+    on, dates are the article's subject (an event's dates), not its own.
+    """
+    long = 0
+    for i, text in enumerate(strings):
+        if len(text) > 100 and text.count(" ") >= 15:
+            long += 1
+            if long == 3:
+                return strings[:i]
+    return strings
+
+
 def visible_date(page: PageScan, now: datetime | None) -> str | None:
     """A date printed beside the headline, or in a dated byline element."""
     for h1 in page.h1s[:1]:
-        after = strings_after(h1, 40)
+        after = _before_prose(strings_after(h1, 40))
         before = strings_after(h1, 15, backwards=True)[::-1]
         for strings in (after, before):
             for i, text in enumerate(strings):
@@ -232,6 +247,11 @@ def visible_date(page: PageScan, now: datetime | None) -> str | None:
             value = parse_date(text, now)
             if value:
                 return value
+        else:
+            # A post's meta box: "Posted on April 13, 2023" first, then its tags and links.
+            for line in list(tag.stripped_strings)[:2]:
+                if is_dateline(line, now) and not _UPDATED_START_RE.match(line):
+                    return parse_date(line, now)
     return None
 
 
@@ -258,7 +278,7 @@ def printed_date(page: PageScan, now: datetime | None) -> str | None:
     date.
     """
     for h1 in page.h1s[:1]:
-        after = strings_after(h1, 40)
+        after = _before_prose(strings_after(h1, 40))
         before = strings_after(h1, 15, backwards=True)[::-1]
         for strings in (after, before):
             for i, text in enumerate(strings):

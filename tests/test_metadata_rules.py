@@ -263,6 +263,49 @@ def test_date_from_the_url_when_nothing_else_has_one() -> None:
     assert record.provenance["published"] == "url"
 
 
+@pytest.mark.parametrize(
+    "key", ["published", "w-published-date", "og:publish_date", "cxenseparse:publishtime"]
+)
+def test_publication_meta_under_a_sites_own_prefix(key: str) -> None:
+    record = extract(page(f'<meta name="{key}" content="July 17, 2024">'))
+    assert record.published == "2024-07-17"
+    assert record.provenance["published"] == "meta"
+
+
+@pytest.mark.parametrize("key", ["cdc:last_published", "x-wix-published-version"])
+def test_meta_that_only_looks_like_a_publication_date_is_not_one(key: str) -> None:
+    assert extract(page(f'<meta name="{key}" content="July 17, 2024">')).published is None
+
+
+def test_dated_post_meta_box_with_tags_after_the_date() -> None:
+    box = ("<div class='meta date-section-header'><span>Posted on April 13, 2023</span>"
+           "<div class='tags'><a href='/t/1'>academic journals</a> <a href='/t/2'>indexing</a> "
+           "<a href='/t/3'>peer review</a> <a href='/t/4'>scholarly publishing</a> "
+           "<a href='/t/5'>open access</a> <a href='/t/6'>research metrics</a> "
+           "<a href='/t/7'>citation databases</a></div></div>")
+    record = extract(page(body=BODY * 45 + box))  # far below the headline
+    assert record.published == "2023-04-13"
+
+
+def test_dates_the_article_is_about_are_not_its_date() -> None:
+    # The page's date stands above the headline; the article lists events to come.
+    prose = "<p>" + SENTENCE * 2 + "</p>"
+    events = "".join(f"<h2>{n}. Expo</h2><p>Date</p><p>: 16-19 March 2026</p>" for n in (1, 2))
+    html = ("<html><body><article><div class='date-article'>October 13, 2025</div>"
+            f"<h1>Biggest events of 2026</h1>{prose * 3}{events}{BODY}</article></body></html>")
+    record = extract_bytes(html.encode(), "page.html", now=datetime(2026, 4, 1, tzinfo=UTC))
+    assert record.published == "2025-10-13"
+
+
+def test_url_written_escaped_from_its_first_slash_gives_its_date() -> None:
+    head = ('<meta property="og:url" content="https://blog.example.fr%2Farticles%2F'
+            '2024-12-15%2BCouncil%2BApproves%2BBridge">')
+    record = extract(page(head))
+    assert record.url == "https://blog.example.fr/articles/2024-12-15+Council+Approves+Bridge"
+    assert record.published == "2024-12-15"
+    assert record.provenance["published"] == "url"
+
+
 # -------------------------------------------------------------------------- titles
 
 
