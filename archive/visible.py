@@ -213,6 +213,14 @@ def page_authors(page: PageScan, authors: list) -> None:
             authors.append(("byline", found))
 
 
+def _label(strings: list[str], i: int) -> str:
+    """The words before the i-th string: "Updated" in "Updated", ":", "May 5, 2025"."""
+    for text in reversed(strings[max(0, i - 3) : i]):
+        if any(c.isalnum() for c in text):
+            return text
+    return ""
+
+
 def _before_prose(strings: list[str]) -> list[str]:
     """The strings under a headline up to where the article's running text starts.
 
@@ -238,7 +246,7 @@ def visible_date(page: PageScan, now: datetime | None) -> str | None:
                 if len(text) > 120:
                     continue
                 value = parse_date(text, now)
-                if value and not (i and _UPDATED_RE.search(strings[i - 1])):
+                if value and not _UPDATED_RE.search(_label(strings, i)):
                     if not _UPDATED_START_RE.match(text):
                         return value
     for tag in page.date_boxes:
@@ -261,7 +269,7 @@ def visible_updated(page: PageScan, now: datetime | None) -> str | None:
         strings = strings_after(h1, 40)
         for i, text in enumerate(strings):
             if len(text) <= 120 and (
-                _UPDATED_START_RE.match(text) or (i and _UPDATED_RE.search(strings[i - 1]))
+                _UPDATED_START_RE.match(text) or _UPDATED_RE.search(_label(strings, i))
             ):
                 value = parse_date(text, now)
                 if value:
@@ -283,7 +291,7 @@ def printed_date(page: PageScan, now: datetime | None) -> str | None:
         for strings in (after, before):
             for i, text in enumerate(strings):
                 if is_dateline(text, now):
-                    label = strings[i - 1] if i else ""
+                    label = _label(strings, i)
                     if _UPDATED_START_RE.match(text) or _UPDATED_RE.search(label):
                         return None
                     if _OTHER_DATE_RE.search(label) or _OTHER_DATE_RE.match(text):

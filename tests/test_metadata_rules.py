@@ -221,6 +221,12 @@ def test_updated_date_is_used_only_when_no_publication_date_exists() -> None:
     assert extract(page(head, top="<p>Updated: 10/31/2024</p>")).published == "2023-02-01"
 
 
+def test_an_updated_label_apart_from_its_date_still_marks_an_update() -> None:
+    record = extract(page(top="<p><span>Updated</span><span>:</span> <span>October 31, 2024</span></p>"))
+    assert record.published == "2024-10-31"
+    assert record.provenance["published"] == "page-text-updated"
+
+
 def test_earlier_date_printed_under_the_headline_beats_a_rebuilt_markup_date() -> None:
     head = ld({"@type": "Article", "headline": "Council Approves Bridge",
                "datePublished": "2025-05-24", "dateModified": "2025-05-24"})
