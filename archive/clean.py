@@ -17,6 +17,9 @@ The stages, in order:
    nothing, when the page is a list of links and the links are its content;
 5. drop boilerplate lines and cut the tail where a comment section or share box begins.
 
+When stage 2 leaves nothing (a discussion that is all comment threads, a page hidden until
+a script shows it), the page is read again without it, if it has prose enough.
+
 It knows nothing of storage or indexing: soup in, paragraphs out.
 """
 
@@ -67,6 +70,8 @@ SIBLING_SHARE = 0.1
 SIBLING_PROSE = 1000
 """A block beside the article, other than a paragraph or the headline's block, joins it only
 with this share of the article's prose or this much prose."""
+WHOLE_PAGE_PROSE = 1000
+"""A page read whole (all of it looked like furniture) needs this much prose to be kept."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -155,8 +160,9 @@ def _holds_the_article(tag: Tag, stats: TextMass, prose_limit: float) -> bool:
     return stats.mass_of(tag) > prose_limit and tag.find(_ARTICLE_TAGS) is not None
 
 
-def strip_furniture(soup: BeautifulSoup) -> None:
-    """Stages 1 and 2: remove everything that is never article text, in place."""
+def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
+    """Stages 1 and 2: remove everything that is never article text, in place (stage 1
+    only, without ``furniture``)."""
     _rejoin_body(soup)
     body = soup.body or soup
     never: list[Tag] = []
@@ -177,6 +183,8 @@ def strip_furniture(soup: BeautifulSoup) -> None:
     for tag in never:
         if not _gone(tag):
             tag.decompose()
+    if not furniture:
+        return
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
     prose_limit = WRAPPER_SHARE * stats.mass_of(body)
@@ -340,10 +348,17 @@ def drop_repeated_runs(blocks: list[str]) -> list[str]:
     return out
 
 
-def clean_html(soup: BeautifulSoup, title: str | None = None) -> list[str]:
-    """The article's paragraphs; the soup is consumed (furniture is removed in place)."""
-    strip_furniture(soup)
+def clean_html(soup: BeautifulSoup, title: str | None = None, furniture: bool = True) -> list[str]:
+    """The article's paragraphs; the soup is consumed (furniture is removed in place).
+
+    Without ``furniture`` nothing is dropped for its tag, class or being hidden: the second
+    reading of a page whose text all looked like furniture (a discussion that is all
+    comment threads, a page hidden until a script reveals it).
+    """
+    strip_furniture(soup, furniture)
     stats = measure(soup.body or soup)
+    if not furniture and stats.mass_of(soup.body or soup) < WHOLE_PAGE_PROSE:
+        return []  # menus and footers only: the page's content never reached the capture
     best = choose_content(soup, stats)
     nodes = _widen(best, stats)
     blocks = [b for node in nodes for b in _blocks(node)]

@@ -121,6 +121,11 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
         raise InputError(path, f"unparseable HTML: {exc}") from exc
     meta = extract_metadata(soup, now)
     paragraphs = clean_html(soup, meta.title)
+    if not paragraphs:
+        # Everything looked like furniture; the page's own text beats refusing the page.
+        paragraphs = clean_html(parse_html(text), meta.title, furniture=False)
+        if paragraphs:
+            meta.provenance["body"] = "whole-page"
     names = {a.lower() for a in meta.authors}
     kept: list[str] = []
     for i, para in enumerate(paragraphs):

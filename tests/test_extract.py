@@ -123,6 +123,27 @@ def test_truncated_and_textless_pages_are_refused() -> None:
         extract_bytes(b"<html><body><nav><a>Home</a></nav></body></html>", "n.html")
 
 
+def test_a_page_whose_text_all_looks_like_furniture_is_read_whole() -> None:
+    # A discussion page: every post sits in a "comments" thread; a page hidden until a
+    # script reveals it. Their text is kept (and marked so) rather than the page refused.
+    posts = "".join(
+        f"<li class='comment'><a href='/u/{n}'>user{n}</a><p>Post {n}: the council should "
+        "publish the bridge budget before the vote, because the figures changed twice this "
+        "spring and nobody outside the committee has seen the final ones.</p></li>"
+        for n in range(8)
+    )
+    for html in (f"<html><body><h1>Bridge budget</h1><ol class='comments'>{posts}</ol></body></html>",
+                 f"<html><body><div style='visibility:hidden'><h1>Bridge budget</h1><ul>{posts}</ul>"
+                 "</div></body></html>"):
+        record = extract_bytes(html.encode(), "thread.html", now=NOW)
+        assert "Post 0: the council" in record.body and "Post 7: the council" in record.body
+        assert record.provenance["body"] == "whole-page"
+    # Menus and a footer alone are still no article.
+    footer = "<footer><ul>" + "".join(f"<li><a href='/{n}'>Section {n} of the site</a></li>" for n in range(30))
+    with pytest.raises(InputError, match="no article text"):
+        extract_bytes(f"<html><body><nav><a>Home</a></nav>{footer}</ul></footer></body></html>".encode(), "f.html")
+
+
 def test_ids_are_stable_and_fold_url_spellings() -> None:
     a = extract_bytes(_page(url="https://www.paper.example/a-story/?utm_source=tw"), "a.html", now=NOW)
     b = extract_bytes(_page(url="http://paper.example/a-story"), "b.html", now=NOW)
