@@ -45,8 +45,10 @@ _DMY_RE = re.compile(
     re.I,
 )
 _EU_NUM_RE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)(?!\d)")
-# 10/31/2024 is American, 15/12/2025 European; 03/04/2025 is read the American way.
+# 10/31/2024 is American, 15/12/2025 European; 03/04/2025 is read the American way. With
+# dashes, only a date that can be read one way only is taken.
 _NUM_SLASH_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])")
+_NUM_DASH_RE = re.compile(r"(?<![\d/-])(\d{1,2})-(\d{1,2})-((?:19|20)\d\d)(?![\d/-])")
 _URL_RE = re.compile(
     r"/((?:19|20)\d\d)[/-](\d{1,2})(?:[/-](\d{1,2}))?(?=/|$|-|\.|_|\+)"
     r"|/((?:19|20)\d\d)(\d\d)(\d\d)(?=/|-|_|\.)"
@@ -87,12 +89,15 @@ def parse_date(text: str | None, now: datetime | None = None) -> str | None:
                     return stamp
             return day.isoformat()
     for regex, order in ((_SLASH_RE, "ymd"), (_MDY_RE, "mdy"), (_DMY_RE, "dmy"),
-                         (_EU_NUM_RE, "dmy"), (_NUM_SLASH_RE, "mdy"), (_COMPACT_RE, "ymd")):
+                         (_EU_NUM_RE, "dmy"), (_NUM_SLASH_RE, "mdy"), (_NUM_DASH_RE, "mdy"),
+                         (_COMPACT_RE, "ymd")):
         m = regex.search(text)
         if not m:
             continue
         parts = dict(zip(order, m.groups()[:3], strict=True))
-        if regex is _NUM_SLASH_RE and int(parts["m"]) > 12:
+        if regex is _NUM_DASH_RE and parts["m"] != parts["d"] and max(int(parts["m"]), int(parts["d"])) <= 12:
+            continue  # 02-12-2025: either way round is a date, and the pages use both
+        if (regex is _NUM_SLASH_RE or regex is _NUM_DASH_RE) and int(parts["m"]) > 12:
             parts["m"], parts["d"] = parts["d"], parts["m"]
         month = parts["m"]
         mo = _MONTHS.get(month.lower().rstrip(".")) if not month.isdigit() else int(month)

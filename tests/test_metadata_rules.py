@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from archive.authors import clean_authors
+from archive.dates import parse_date
 from archive.extract import extract_bytes
 from archive.titles import strip_site_suffix
 
@@ -205,6 +206,19 @@ def test_page_without_a_date_gets_null_not_a_guess() -> None:
     record = extract(page(body=BODY + "<p>Founded in 1998, the firm has 2,024 members.</p>"))
     assert record.published is None
     assert "published" not in record.provenance
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("March 3, 2024", "2024-03-03"), ("3 March 2024", "2024-03-03"), ("2024/03/03", "2024-03-03"),
+        ("10/31/2024", "2024-10-31"), ("15/12/2024", "2024-12-15"), ("11-29-2024, 06:04 AM", "2024-11-29"),
+        ("29-11-2024", "2024-11-29"), ("03-04-2024", None), ("31.12.2024", "2024-12-31"),
+    ],
+)
+def test_numeric_and_written_dates(written: str, day: str | None) -> None:
+    """A dashed date that reads both ways round (pages write both) is no date at all."""
+    assert parse_date(written, NOW) == day
 
 
 def test_date_printed_under_the_headline() -> None:
