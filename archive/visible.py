@@ -260,6 +260,17 @@ def visible_date(page: PageScan, now: datetime | None) -> str | None:
             for line in list(tag.stripped_strings)[:2]:
                 if is_dateline(line, now) and not _UPDATED_START_RE.match(line):
                     return parse_date(line, now)
+    for tag in page.byline_boxes[:3]:
+        # "by Jane Doe » Tue Aug 27, 2019 1:47 am": a forum post's or a blog's byline line.
+        text = element_text(tag)
+        classes = tag.get("class") or ""
+        classes = classes if isinstance(classes, str) else " ".join(classes)
+        if "review" in classes.lower() or re.search(r"updated|modified|joined|reviewed", text, re.I):
+            continue  # a customer review's author, a profile, or not the publication
+        if len(text) <= 160:
+            value = parse_date(text, now)
+            if value:
+                return value
     return None
 
 

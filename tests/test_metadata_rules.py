@@ -307,6 +307,14 @@ def test_dated_post_meta_box_with_tags_after_the_date() -> None:
     assert record.published == "2023-04-13"
 
 
+def test_a_posts_byline_line_dates_it_but_a_customer_reviews_does_not() -> None:
+    post = ("<p class='author'>by <strong><a href='/member/1'>Outer Armatonisdaristan</a></strong>"
+            " &raquo; Tue Aug 27, 2019 1:47 am</p>")
+    assert extract(page(body=BODY * 45 + post + BODY)).published == "2019-08-27"
+    review = "<div class='customer_review_author'>John Warren <span>06/08/2024</span></div>"
+    assert extract(page(body=BODY * 45 + review + BODY)).published is None
+
+
 def test_dates_the_article_is_about_are_not_its_date() -> None:
     # The page's date stands above the headline; the article lists events to come.
     prose = "<p>" + SENTENCE * 2 + "</p>"
