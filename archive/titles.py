@@ -155,6 +155,11 @@ def _cut_short(title: str, titles: list[tuple[str, str]]) -> bool:
         len(_fold(t)) > len(folded) and _fold(t).startswith(folded) for t, _ in titles)
 
 
+def _begins(heading: str, titles: list[tuple[str, str]]) -> bool:
+    folded = _fold(heading)
+    return len(folded) >= 8 and any(_fold(t).startswith(folded) for t, _ in titles)
+
+
 _CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf"
                      "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -225,6 +230,10 @@ def _choose(
         label, colon, rest = text.partition(": ")
         if colon and _fold(rest) in folded_clean and _fold(label) not in folded_clean:
             beside.add(label.strip().lower())
+    if len(headings) > 1:
+        # Of several headings, one a declared title begins with is the headline ("The
+        # Fold-and-Cut Problem" under "Erik Demaine's Folding and Unfolding:").
+        headings = sorted(headings, key=lambda h: not _begins(h, clean))
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
         folded = heading.lower()

@@ -93,3 +93,9 @@ def test_a_link_sites_source_and_comment_count_are_not_the_title(extra: str) -> 
             'No Longer Guarantee Jobs - Slashdot">')
     got = title_of(head, f"Stanford Graduates Find Their Degrees No Longer Guarantee Jobs {extra}")
     assert got[0] == "Stanford Graduates Find Their Degrees No Longer Guarantee Jobs"
+
+
+def test_of_several_headings_the_one_the_title_begins_with_is_the_headline() -> None:
+    head = "<title>The Fold-and-Cut Problem (Erik Demaine)</title>"
+    assert title_of(head, "Erik Demaine's Folding and Unfolding:", "The Fold-and-Cut Problem") == (
+        "The Fold-and-Cut Problem", "h1")
