@@ -99,3 +99,16 @@ def test_of_several_headings_the_one_the_title_begins_with_is_the_headline() -> 
     head = "<title>The Fold-and-Cut Problem (Erik Demaine)</title>"
     assert title_of(head, "Erik Demaine's Folding and Unfolding:", "The Fold-and-Cut Problem") == (
         "The Fold-and-Cut Problem", "h1")
+
+
+@pytest.mark.parametrize("mark", ["¶", "#", "&#xf0c1;"])
+def test_a_headings_permalink_mark_is_not_part_of_the_title(mark: str) -> None:
+    h1 = f'Logging HOWTO<a class="headerlink" href="#logging-howto" title="Link">{mark}</a>'
+    head = "<title>Logging HOWTO — Python 3.14 documentation</title>"
+    assert title_of(head, h1) == ("Logging HOWTO", "h1")
+
+
+def test_a_link_in_a_heading_to_a_numbered_section_keeps_its_words() -> None:
+    head = "<title>Chapter 5: Data Structures — Python 3.14 documentation</title>"
+    got = title_of(head, '<a href="#ch5">5.</a> Data Structures')
+    assert got == ("5. Data Structures", "h1")
