@@ -165,10 +165,12 @@ _CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3130-\u318f\u340
 _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
-def _latin_forms(title: str) -> str:
-    """Full-width letters and punctuation ("Work？") in a title written in Latin script,
-    as an East Asian input method leaves them, in their ordinary form ("Work?"); text in
-    Chinese, Japanese or Korean keeps its own punctuation."""
+def _tidy(title: str) -> str:
+    """The title as a reader would type it: no soft hyphens (invisible but for a line
+    break: "Assis\u00adtance"), and full-width letters and punctuation ("Work？") in a
+    title written in Latin script, as an East Asian input method leaves them, in their
+    ordinary form ("Work?"); text in Chinese, Japanese or Korean keeps its own."""
+    title = title.replace("\u00ad", "")
     if _CJK_RE.search(title):
         return title
     return title.translate(_HALF_WIDTH)
@@ -192,11 +194,11 @@ def choose_title(
     with a date, byline or label set around it, or is set in capitals, the declared one is
     the cleaner copy of the same words. On a site's front page (``home``) a title that
     starts with the site's name ("Figma: The Collaborative Design Tool") keeps it: there
-    the site is the subject. Full-width punctuation in a title in Latin script comes out
-    in its ordinary form.
+    the site is the subject. Soft hyphens go, and full-width punctuation in a title in
+    Latin script comes out in its ordinary form.
     """
     title, source = _choose(headings, declared, site, hosts, home=home)
-    return (_latin_forms(title) if title else title), source
+    return (_tidy(title) if title else title), source
 
 
 def _choose(

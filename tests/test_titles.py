@@ -112,3 +112,18 @@ def test_a_link_in_a_heading_to_a_numbered_section_keeps_its_words() -> None:
     head = "<title>Chapter 5: Data Structures — Python 3.14 documentation</title>"
     got = title_of(head, '<a href="#ch5">5.</a> Data Structures')
     assert got == ("5. Data Structures", "h1")
+
+
+def test_a_button_in_the_heading_is_not_part_of_the_title() -> None:
+    h1 = 'Crate <span>tokio</span>&nbsp;<button title="Copy to clipboard">Copy item path</button>'
+    assert title_of("<title>tokio - Rust</title>", h1) == ("Crate tokio", "h1")
+
+
+@pytest.mark.parametrize("where", ["h1", "meta"])
+def test_soft_hyphens_are_not_part_of_the_title(where: str) -> None:
+    shy = "Home Repair Assis&shy;tance Program"
+    if where == "h1":
+        got = title_of("<title>Home Repair Assistance Program | Burns Harbor</title>", shy)
+    else:
+        got = title_of(f'<meta property="og:title" content="{shy}">')
+    assert got[0] == "Home Repair Assistance Program"
