@@ -24,11 +24,20 @@ def _fold(text: str) -> str:
 _SEPARATOR_RE = re.compile(r"\s(?:\||-|–|—|::|«|»|·|•|/)\s")
 
 
+_DOMAIN_RE = re.compile(
+    r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"\.(?:com|org|net|edu|gov|info|biz|io|co|ai|dev|app|uk|us|ca|au|de|fr|nl|in|jp)$",
+    re.I,
+)
+
+
 def _names_site(part: str, sites: list[str]) -> bool:
     """A title part that is the site's name or its domain ("Newegg.com" for newegg)."""
     part_f = _fold(part)
     if not part_f:
         return False
+    if _DOMAIN_RE.match(part.strip()):
+        return True  # a bare host name is a site's, even on a page that gives no URL
     for site in sites:
         if part_f == site or (len(part_f) >= 4 and part_f in site):
             return True
@@ -97,6 +106,9 @@ def _agrees(heading: str, declared: str) -> bool:
     return bool(want) and len(_words(heading) & want) * 3 >= len(want)
 
 
+_SOURCE_HOST_RE = re.compile(r"\((?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\)(?:\s+\d+)?", re.I)
+
+
 def _wrapped(heading: str, declared: str) -> bool:
     """The heading is a declared title with page furniture set around it: a date or byline
     ("... Posted on July 1, 2024 by Jane"), a section label ("Blog: ..."), or a tagline
@@ -115,11 +127,53 @@ def _wrapped(heading: str, declared: str) -> bool:
         return False
     if parse_date(extra):
         return True
+    if not at_start and _SOURCE_HOST_RE.fullmatch(extra):
+        return True  # a link site's "(example.com) 87": the story's source and comments
     if at_start:
         if extra.endswith(":"):
             return len(extra.split()) <= 2
         return extra[-1] in _SEPARATOR_CHARS
     return extra[0] in _SEPARATOR_CHARS and extra[0] != ":"
+
+
+def _mangled(heading: str, declared: str) -> bool:
+    """The heading is the declared title with characters an encoder could not write put
+    as "?" ("Beginner? Guide" for "Beginner’s Guide")."""
+    if not 0 < heading.count("?") <= 4 or "?" in declared:
+        return False
+    pattern = ".{1,2}".join(re.escape(piece) for piece in heading.split("?"))
+    return re.fullmatch(pattern, declared, re.I) is not None
+
+
+def _cut_short(title: str, titles: list[tuple[str, str]]) -> bool:
+    """A title cut off where a field's length ran out: an unclosed bracket or a trailing
+    ellipsis, and another of the page's titles that goes on from where it stops."""
+    body = re.sub(r"\s*(?:\.\.\.|…)$", "", title)
+    unfinished = body != title or any(title.count(o) > title.count(c) for o, c in ("()", "[]"))
+    folded = _fold(body)
+    return unfinished and bool(folded) and any(
+        len(_fold(t)) > len(folded) and _fold(t).startswith(folded) for t, _ in titles)
+
+
+def _begins(heading: str, titles: list[tuple[str, str]]) -> bool:
+    folded = _fold(heading)
+    return len(folded) >= 8 and any(_fold(t).startswith(folded) for t, _ in titles)
+
+
+_CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf"
+                     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def _tidy(title: str) -> str:
+    """The title as a reader would type it: no soft hyphens (invisible but for a line
+    break: "Assis\u00adtance"), and full-width letters and punctuation ("Work？") in a
+    title written in Latin script, as an East Asian input method leaves them, in their
+    ordinary form ("Work?"); text in Chinese, Japanese or Korean keeps its own."""
+    title = title.replace("\u00ad", "")
+    if _CJK_RE.search(title):
+        return title
+    return title.translate(_HALF_WIDTH)
 
 
 def choose_title(
@@ -140,8 +194,21 @@ def choose_title(
     with a date, byline or label set around it, or is set in capitals, the declared one is
     the cleaner copy of the same words. On a site's front page (``home``) a title that
     starts with the site's name ("Figma: The Collaborative Design Tool") keeps it: there
-    the site is the subject.
+    the site is the subject. Soft hyphens go, and full-width punctuation in a title in
+    Latin script comes out in its ordinary form.
     """
+    title, source = _choose(headings, declared, site, hosts, home=home)
+    return (_tidy(title) if title else title), source
+
+
+def _choose(
+    headings: list[str],
+    declared: list[tuple[str, str]],
+    site: str | None,
+    hosts: tuple[str, ...] = (),
+    *,
+    home: bool = False,
+) -> tuple[str | None, str]:
     site_names = (site or "", *hosts)
     # An og:title that only names the site is no title, but on the site's front page.
     named = [(d, s) for d, s in declared if d]
@@ -151,12 +218,24 @@ def choose_title(
         stripped = strip_site_suffix(text, site_names, keep_prefix=home)
         if stripped and all(_fold(stripped) != _fold(c) for c, _ in clean):
             clean.append((stripped, source))
+    clean = [(c, s) for c, s in clean if not _cut_short(c, clean)]
     first = declared[0][0] if declared else ""
     first_clean = clean[0][0] if clean else None
     parts = [p.strip().lower() for p in re.split(r"\s[|–—·•/-]\s", first)]
     # Titles put the headline first ("Headline | Site"): a heading equal to the first part
     # is the headline, one equal to a later part is what the title carries beside it.
     beside = set(parts[1:]) - {parts[0]} if len(parts) > 1 else set()
+    # "Site: Headline" where another declared title is the headline alone: the label is
+    # the site's name too.
+    folded_clean = {_fold(c) for c, _ in clean}
+    for text, _ in declared:
+        label, colon, rest = text.partition(": ")
+        if colon and _fold(rest) in folded_clean and _fold(label) not in folded_clean:
+            beside.add(label.strip().lower())
+    if len(headings) > 1:
+        # Of several headings, one a declared title begins with is the headline ("The
+        # Fold-and-Cut Problem" under "Erik Demaine's Folding and Unfolding:").
+        headings = sorted(headings, key=lambda h: not _begins(h, clean))
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
         folded = heading.lower()
@@ -179,9 +258,10 @@ def choose_title(
         if not agreeing:
             continue
         for text, source in clean:
-            if _wrapped(heading, text):
+            if _wrapped(heading, text) or _mangled(heading, text):
                 return text, source
-        if heading.isupper() and not agreeing[0][0].isupper():
+        declares_caps = any(d == heading for d, _ in declared)
+        if heading.isupper() and not agreeing[0][0].isupper() and not declares_caps:
             return agreeing[0]
         return heading, "h1"
     if clean:

@@ -36,17 +36,36 @@ _UPDATED_RE = re.compile(r"(?:updated|modified|edited|revised)\W*(?:on\W*)?$", r
 
 
 def heading_text(tag: Tag) -> str:
-    """A heading's words: inline pieces joined as written, a line break or block a space."""
+    """A heading's words: inline pieces joined as written, a line break or block a space;
+    a permalink to the heading itself (documentation's "¶" or "#") and a button's label
+    ("Copy item path") are not among them."""
     pieces: list[str] = []
     for node in tag.descendants:
         if type(node) is NavigableString:
-            pieces.append(str(node))
+            if not _permalink_mark(node) and not _in_button(node, tag):
+                pieces.append(str(node))
         elif isinstance(node, Tag) and (node.name == "br" or node.name in _BLOCKISH):
             pieces.append(" ")
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
 _BLOCKISH = frozenset({"div", "p", "h2", "h3"})
+
+
+def _permalink_mark(node: NavigableString) -> bool:
+    """A symbol with no letters in a link to a place on the same page."""
+    link = node.parent
+    return (link is not None and link.name == "a" and not re.search(r"\w", node)
+            and str(link.get("href") or "").startswith("#"))
+
+
+def _in_button(node: NavigableString, heading: Tag) -> bool:
+    parent = node.parent
+    while parent is not None and parent is not heading:
+        if parent.name == "button":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _byline_name(tag: Tag) -> str:
