@@ -313,29 +313,50 @@ def site_from_url(url: str | None) -> str | None:
 
 def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> None:
     """The first source that names a person wins, unless the byline printed on the page
-    names the same people and more: structured data often lists only the first author."""
+    names the same people and more (structured data often lists only the first author), or
+    the first source names only the site and the printed byline names a person."""
     sites = _site_names(meta)
     cleaned: list[tuple[str, list[str]]] = []
     for source, raw in sources:
-        # A personal site is named after its author: a person's name there is no site name.
-        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
+        names = clean_authors(raw, () if _personal_site(raw, meta.site) else sites)
         if names:
             cleaned.append((source, names))
     if not cleaned:
         return
     source, names = cleaned[0]
-    if source != "byline":
+    site_keys = {_person_key(s) for s in sites}
+    if all(_person_key(n) in site_keys for n in names):
+        printed = next((more for other, more in cleaned[1:] if other == "byline"), [])
+        if printed and all(looks_like_person(n) and _person_key(n) not in site_keys
+                           for n in printed):
+            source, names = "byline", printed
+    if source not in _PRINTED:
         have = {_person_key(n) for n in names}
         for other, more in cleaned[1:]:
             if (
-                other == "byline"
+                other in _PRINTED
                 and len(more) > len(names)
                 and have <= {_person_key(n) for n in more}
                 and not any(names_organisation(n) for n in more)
             ):
                 source, names = other, more
                 break
-    meta.offer("authors", names, source)
+    meta.offer("authors", names, "byline" if source in _PRINTED else source)
+
+
+# A byline line ("By Jane Doe" under the headline, after a "Written by" label) and the
+# name in a byline element; both are the printed byline to a user.
+_PRINTED = frozenset({"byline", "byline-box"})
+
+
+def _personal_site(raw: list[str], site: str | None) -> bool:
+    """A personal site is named after its author: a person's name there is no site name,
+    however the markup spells it ("annette thurmon" on the site "Annette Thurmon")."""
+    return all(
+        looks_like_person(r)
+        or (site is not None and r.strip().lower() == site.lower() and looks_like_person(site))
+        for r in raw
+    )
 
 
 def _person_key(name: str) -> str:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .authors import THIS_POST_WAS
+
 
 @dataclass(slots=True)
 class PageScan:
@@ -35,7 +37,8 @@ class PageScan:
 
 
 _BYLINE_START_RE = re.compile(
-    r"\s*(?:(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
+    rf"\s*(?:(?:{THIS_POST_WAS})?"
+    r"(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
     re.I,
 )
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)

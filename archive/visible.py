@@ -17,6 +17,7 @@ from .authors import (
     NAME_LIKE_RE,
     NOT_A_NAME_RE,
     PREFIX_RE,
+    THIS_POST_WAS,
     clean_authors,
     name_like,
     names_organisation,
@@ -141,14 +142,31 @@ def _headline_byline(page: PageScan) -> str | None:
     return None
 
 
+# "This post was written by" before a linked name: a label like "Written by".
+_WRITTEN_BY_RE = re.compile(rf"^{THIS_POST_WAS}(?:written|authored)\s+by:?$", re.I)
+
+
+def _credited_name(text: str) -> str | None:
+    """"Vanessa Mendez, MD": one person's name with the credentials that follow it."""
+    found = clean_authors([text])
+    if len(found) == 1 and "," in found[0] and name_like(found[0].split(",")[0]):
+        return found[0]
+    return None
+
+
 def _labelled_byline(page: PageScan) -> str | None:
     """A "Written by" label and the names after it, or a "Written by Jane Doe" line, anywhere."""
     for node in page.byline_strings:
         if _in_menu_or_sentence(node):
             continue
         text = re.sub(r"\s+", " ", node).strip()
-        if text.lower().rstrip(":") + ":" in _BYLINE_LABELS or text.lower() in _BYLINE_LABELS:
-            names = _names_from(strings_after(node, 12))  # type: ignore[arg-type]
+        if (
+            text.lower().rstrip(":") + ":" in _BYLINE_LABELS
+            or text.lower() in _BYLINE_LABELS
+            or _WRITTEN_BY_RE.match(text)
+        ):
+            after = strings_after(node, 12)  # type: ignore[arg-type]
+            names = _names_from(after) or (_credited_name(after[0]) if after else None)
             if names:
                 return names
         else:
@@ -206,11 +224,11 @@ def page_authors(page: PageScan, authors: list) -> None:
         # "Shelby Loos, DVM": a name with its credentials is a name too.
         name = PREFIX_RE.sub("", _byline_name(tag)).strip()
         if NAME_LIKE_RE.match(name) and not NOT_A_NAME_RE.search(name):
-            authors.append(("byline", [name]))
+            authors.append(("byline-box", [name]))
             continue
         found = clean_authors([name])
         if len(found) == 1 and found[0] != name.split(",")[0] and name_like(name.split(",")[0]):
-            authors.append(("byline", found))
+            authors.append(("byline-box", found))
 
 
 def visible_date(page: PageScan, now: datetime | None) -> str | None:

@@ -54,6 +54,8 @@ def ld(obj: dict) -> str:
         ("Parisa Ostovari", ["Parisa Ostovari"]),
         ("Author: Isaiah Shelton", ["Isaiah Shelton"]),
         ("Recipe by PJ Hamel", ["PJ Hamel"]),
+        ("Text: Jane Doe, Photos: John Roe", ["Jane Doe"]),
+        ("Words: Jane Doe and Ann Lee; Photos: John Roe", ["Jane Doe", "Ann Lee"]),
         ("Staff", []),
         ("admin", []),
         ("andrew.keaveney", []),
@@ -178,6 +180,45 @@ def test_name_printed_after_the_date_beside_the_headline() -> None:
     record = extract(page(top=top))
     assert record.authors == ("Julian K. Arni",)
     assert record.provenance["authors"] == "byline"
+
+
+def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
+    head = ('<meta property="og:site_name" content="Annette Thurmon">'
+            '<meta itemprop="author" content="annette thurmon">')
+    assert extract(page(head)).authors == ("annette thurmon",)
+
+
+def test_site_name_as_the_markup_author_gives_way_to_the_printed_byline() -> None:
+    head = ('<meta property="og:site_name" content="Green Hill Planters">'
+            '<meta name="author" content="Green Hill Planters">')
+    record = extract(page(head, top="<p>By <a href='/team/mw'>Mara Weeden</a></p>"))
+    assert record.authors == ("Mara Weeden",)
+    assert record.provenance["authors"] == "byline"
+    assert extract(page(head)).authors == ("Green Hill Planters",)
+
+
+def test_a_list_heading_after_a_by_label_is_no_name() -> None:
+    top = "<div><span>by</span><h3>Recent Posts</h3><ul><li>Spring planting</li></ul></div>"
+    assert extract(page(top=top)).authors == ()
+
+
+def test_this_post_was_written_by_names_the_author() -> None:
+    body = BODY + ("<div class='author-bio'>This post was written by Dana Pell, Head of "
+                   "Marketing and Community Development</div>")
+    assert extract(page(body=body)).authors == ("Dana Pell",)
+
+
+def test_credentials_after_a_written_by_sentence_stay_with_the_name() -> None:
+    body = ("<p><em>This post was written by <a href='/providers/dp'>Dana Pell, MD</a>, "
+            "gastroenterologist, Lakeside Health.</em></p>" + BODY)
+    assert extract(page(body=body)).authors == ("Dana Pell, MD",)
+
+
+def test_a_sites_credits_list_in_the_author_meta_names_no_author() -> None:
+    head = '<meta name="author" content="content: Acme Sherpa, design: Scott Roe, code: Stev Loe">'
+    assert extract(page(head)).authors == ()
+    record = extract(page(head, top="<p>By Dana Pell</p>"))
+    assert record.authors == ("Dana Pell",)
 
 
 # --------------------------------------------------------------------------- dates
