@@ -125,7 +125,8 @@ NAME_LIKE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 # call to action ("Learn More").
 NOT_A_NAME_RE = re.compile(
     r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b|"
-    r"^(?:recent|related|popular|latest|more|top)\s+(?:posts?|articles?|stories|news)$",
+    r"^(?:recent|related|popular|latest|more|top)\s+(?:posts?|articles?|stories|news)$|"
+    r"\b(?:columnist|editor|writer|reporter|correspondent|contributor|expert)$",
     re.I,
 )
 

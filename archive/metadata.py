@@ -312,9 +312,14 @@ def site_from_url(url: str | None) -> str | None:
 
 
 def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> None:
-    """The first source that names a person wins, unless the byline printed on the page
-    names the same people and more (structured data often lists only the first author), or
-    the first source names only the site and the printed byline names a person."""
+    """The first source that names a person wins, but the byline printed on the page is
+    what a reader sees, and it wins over the markup when
+
+    - it stands under the headline and names someone else (the markup's author is often
+      an editor, an account or whoever last touched the page);
+    - the markup names only the site itself and the byline names a person;
+    - it names the same people and more (structured data often lists only the first).
+    """
     sites = _site_names(meta)
     cleaned: list[tuple[str, list[str]]] = []
     for source, raw in sources:
@@ -324,29 +329,34 @@ def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> Non
     if not cleaned:
         return
     source, names = cleaned[0]
-    site_keys = {_person_key(s) for s in sites}
-    if all(_person_key(n) in site_keys for n in names):
-        printed = next((more for other, more in cleaned[1:] if other == "byline"), [])
-        if printed and all(looks_like_person(n) and _person_key(n) not in site_keys
-                           for n in printed):
-            source, names = "byline", printed
     if source not in _PRINTED:
         have = {_person_key(n) for n in names}
-        for other, more in cleaned[1:]:
-            if (
-                other in _PRINTED
-                and len(more) > len(names)
-                and have <= {_person_key(n) for n in more}
-                and not any(names_organisation(n) for n in more)
-            ):
-                source, names = other, more
-                break
+        site_keys = {_person_key(s) for s in sites}
+        headline = next((more for other, more in cleaned if other == "byline-headline"), [])
+        line = next((more for other, more in cleaned if other in _LINES), [])
+        if headline and not have & {_person_key(n) for n in headline}:
+            source, names = "byline", headline
+        elif have <= site_keys and line and all(
+            looks_like_person(n) and _person_key(n) not in site_keys for n in line
+        ):
+            source, names = "byline", line
+        else:
+            for other, more in cleaned[1:]:
+                if (
+                    other in _PRINTED
+                    and len(more) > len(names)
+                    and have <= {_person_key(n) for n in more}
+                    and not any(names_organisation(n) for n in more)
+                ):
+                    source, names = other, more
+                    break
     meta.offer("authors", names, "byline" if source in _PRINTED else source)
 
 
-# A byline line ("By Jane Doe" under the headline, after a "Written by" label) and the
-# name in a byline element; both are the printed byline to a user.
-_PRINTED = frozenset({"byline", "byline-box"})
+# The printed byline: a "By Jane Doe" line under the headline, a line after a "Written by"
+# label or the printed date, and the name in a byline element (visible.page_authors).
+_LINES = frozenset({"byline-headline", "byline"})
+_PRINTED = _LINES | {"byline-box"}
 
 
 def _personal_site(raw: list[str], site: str | None) -> bool:

@@ -207,6 +207,9 @@ def _dated_byline(page: PageScan) -> str | None:
 
 
 def page_authors(page: PageScan, authors: list) -> None:
+    """What the page's markup and print say of its authors, each with its source: the
+    byline under the headline ("byline-headline"), elsewhere ("byline") and in a byline
+    element ("byline-box") are told apart for metadata.py, which weighs them."""
     names = [element_text(t) for t in page.rel_authors[:3]]
     if names:
         authors.append(("rel-author", names))
@@ -217,9 +220,10 @@ def page_authors(page: PageScan, authors: list) -> None:
         names.append(str(value) if value else element_text(inner or tag))
     if names:
         authors.append(("microdata", names))
-    byline = _headline_byline(page) or _labelled_byline(page) or _dated_byline(page)
+    headline = _headline_byline(page)
+    byline = headline or _labelled_byline(page) or _dated_byline(page)
     if byline:
-        authors.append(("byline", [byline]))
+        authors.append(("byline-headline" if headline else "byline", [byline]))
     for tag in page.byline_boxes:
         # "Shelby Loos, DVM": a name with its credentials is a name too.
         name = PREFIX_RE.sub("", _byline_name(tag)).strip()

@@ -168,11 +168,28 @@ def test_printed_byline_with_more_authors_completes_the_structured_one() -> None
     assert record.provenance["authors"] == "byline"
 
 
-def test_printed_byline_naming_someone_else_does_not_replace_the_structured_one() -> None:
+def test_byline_after_the_text_naming_someone_else_does_not_replace_the_structured_one() -> None:
     head = ld({"@type": "Article", "headline": "Council Approves Bridge",
                "author": {"@type": "Person", "name": "Jane Doe"}})
-    top = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
-    assert extract(page(head, top=top)).authors == ("Jane Doe",)
+    box = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
+    paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(40))
+    assert extract(page(head, body=paragraphs + box)).authors == ("Jane Doe",)
+
+
+def test_byline_under_the_headline_beats_markup_naming_someone_else() -> None:
+    head = ('<meta name="author" content="Josh Katz">'
+            '<meta property="og:site_name" content="The Careful Investor">')
+    top = "<div><span>By</span> <a href='/c'>Charles Pattison</a>, <span>WCI Columnist</span></div>"
+    record = extract(page(head, top=top))
+    assert record.authors == ("Charles Pattison",)
+    assert record.provenance["authors"] == "byline"
+    assert extract(page(head)).authors == ("Josh Katz",)
+
+
+@pytest.mark.parametrize("role", ["WCI Columnist", "Travel Editor", "Shipping Expert"])
+def test_a_role_after_the_name_is_no_second_author(role: str) -> None:
+    top = f"<div><span>By</span><a href='/c'>Charles Pattison</a>, <span>{role}</span></div>"
+    assert extract(page(top=top)).authors == ("Charles Pattison",)
 
 
 def test_name_printed_after_the_date_beside_the_headline() -> None:
