@@ -126,7 +126,9 @@ NAME_LIKE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 NOT_A_NAME_RE = re.compile(
     r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b|"
     r"^(?:recent|related|popular|latest|more|top)\s+(?:posts?|articles?|stories|news)$|"
-    r"\b(?:columnist|editor|writer|reporter|correspondent|contributor|expert)$",
+    r"\b(?:columnist|editor|writer|reporter|correspondent|contributor|expert|reviewer|"
+    r"director|manager|officer|founder|specialist|strategist|consultant|analyst|"
+    r"coordinator|producer|photographer)$",
     re.I,
 )
 

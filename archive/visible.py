@@ -26,7 +26,7 @@ from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
 
 _BYLINE_RE = re.compile(
-    r"^\s*(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by|author\s*:|"
+    r"^\s*(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by:?|author\s*:|"
     r"authors\s*:|von|par|por|di|door|av|autor\s*:|автор\s*:?)\s+(.{2,120}?)\s*$",
     re.I | re.S,
 )
@@ -183,27 +183,39 @@ _PERSON_LINK_RE = re.compile(r"author|people|person|staff|profile|user|writer|co
 
 
 def _dated_byline(page: PageScan) -> str | None:
-    """A name printed right after the date beside the headline ("Dec 17, 2025 · Jane Doe").
+    """A name printed right after the date beside the headline ("Dec 17, 2025 · Jane Doe"),
+    or right before it under the headline ("Jane Doe · Dec 17, 2025").
 
     A name that links elsewhere than to a person's page is a category or a section
     ("Dec 17, 2025 · Healthy Living"), not the author.
     """
     for h1 in page.h1s[:1]:
-        for nodes in (_text_nodes(h1, 30), _text_nodes(h1, 10, backwards=True)[::-1]):
+        after = _text_nodes(h1, 30)
+        for nodes in (after, _text_nodes(h1, 10, backwards=True)[::-1]):
             for i, node in enumerate(nodes):
                 if not is_dateline(node.strip()):
                     continue
                 following = [n for n in nodes[i + 1 : i + 4] if n.strip() not in _DOTS]
-                if following:
-                    name = re.sub(r"\s+(?:in|on|at)$", "", following[0].strip(" ·•|,\n\t"))
-                    link = following[0].find_parent("a")
-                    href = str(link.get("href") or "") if link is not None else ""
-                    if href and not _PERSON_LINK_RE.search(href):
-                        break
-                    if name_like(name) and not names_organisation(name):
-                        return name
+                name = _person_name(following[0]) if following else None
+                if name is None and nodes is after:
+                    before = [n for n in nodes[max(i - 3, 0) : i] if n.strip() not in _DOTS]
+                    if before and h1 not in before[-1].parents:
+                        name = _person_name(before[-1])
+                if name:
+                    return name
                 break
     return None
+
+
+def _person_name(node: NavigableString) -> str | None:
+    """The name a string beside the date gives, unless it is no person's or links to a
+    category rather than to a person's page."""
+    name = re.sub(r"\s+(?:in|on|at)$", "", node.strip(" ·•|,\n\t"))
+    link = node.find_parent("a")
+    href = str(link.get("href") or "") if link is not None else ""
+    if href and not _PERSON_LINK_RE.search(href):
+        return None
+    return name if name_like(name) and not names_organisation(name) else None
 
 
 def page_authors(page: PageScan, authors: list) -> None:

@@ -199,6 +199,26 @@ def test_name_printed_after_the_date_beside_the_headline() -> None:
     assert record.provenance["authors"] == "byline"
 
 
+def test_by_colon_under_the_headline_beats_markup_naming_someone_else() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Luke Dale"}})
+    top = "<div>November 3, 2023</div><p>By: Paul Fenwick</p>"
+    assert extract(page(head, top=top)).authors == ("Paul Fenwick",)
+
+
+def test_name_printed_before_the_date_under_the_headline() -> None:
+    top = "<div><a href='/authors/er'>Elliot Rabe</a> · <span>Dec 19, 2025</span></div>"
+    assert extract(page(top=top)).authors == ("Elliot Rabe",)
+    top = "<div><a href='/category/living'>Healthy Living</a> · <span>Dec 19, 2025</span></div>"
+    assert extract(page(top=top)).authors == ()
+
+
+@pytest.mark.parametrize("role", ["Marketing Director", "Expert Reviewer"])
+def test_a_job_title_beside_the_date_is_no_name(role: str) -> None:
+    top = f"<p><span>Dec 17, 2024</span> · <span>{role}</span></p>"
+    assert extract(page(top=top)).authors == ()
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
