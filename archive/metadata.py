@@ -434,7 +434,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)
-    page_authors(page, author_sources)
+    page_authors(page, author_sources, meta.title)
     _choose_authors(meta, author_sources)
     headings = [heading_text(h) for h in page.h1s]
     title, source = choose_title(headings, _declared_titles(page, meta), meta.site,

@@ -65,7 +65,8 @@ def _byline_name(tag: Tag) -> str:
 
 _BYLINE_LABELS = frozenset({"by", "author", "authors", "written by", "posted by", "words by",
                             "article by", "authored by", "author:", "authors:", "by:",
-                            "written by:", "posted by:", "article by:"})
+                            "written by:", "posted by:", "article by:", "contributor:",
+                            "contributors:"})
 _NAME_SEPARATORS = frozenset({",", "&", "and", ";"})
 
 
@@ -123,9 +124,9 @@ def _text_nodes(start: Tag, limit: int, backwards: bool = False) -> list[Navigab
     return out
 
 
-def _headline_byline(page: PageScan) -> str | None:
+def _headline_byline(page: PageScan, h1s: list[Tag]) -> str | None:
     """A "By Jane Doe" line (or a "By" label and the names after it) under the headline."""
-    for h1 in page.h1s[:1]:
+    for h1 in h1s:
         nodes = _text_nodes(h1, 30)
         strings = [node.strip() for node in nodes]
         for i, text in enumerate(strings):
@@ -182,29 +183,62 @@ _PERSON_LINK_RE = re.compile(r"author|people|person|staff|profile|user|writer|co
                              r"/by/|@", re.I)
 
 
-def _dated_byline(page: PageScan) -> str | None:
+def _dated_byline(page: PageScan, h1s: list[Tag]) -> str | None:
     """A name printed right after the date beside the headline ("Dec 17, 2025 · Jane Doe"),
     or right before it under the headline ("Jane Doe · Dec 17, 2025").
 
     A name that links elsewhere than to a person's page is a category or a section
     ("Dec 17, 2025 · Healthy Living"), not the author.
     """
-    for h1 in page.h1s[:1]:
+    for h1 in h1s:
         after = _text_nodes(h1, 30)
         for nodes in (after, _text_nodes(h1, 10, backwards=True)[::-1]):
             for i, node in enumerate(nodes):
                 if not is_dateline(node.strip()):
+                    name = _date_then_name(node.strip())
+                    if name:
+                        return name
                     continue
                 following = [n for n in nodes[i + 1 : i + 4] if n.strip() not in _DOTS]
                 name = _person_name(following[0]) if following else None
                 if name is None and nodes is after:
-                    before = [n for n in nodes[max(i - 3, 0) : i] if n.strip() not in _DOTS]
-                    if before and h1 not in before[-1].parents:
-                        name = _person_name(before[-1])
+                    name = _names_before(nodes[:i], h1)
                 if name:
                     return name
                 break
     return None
+
+
+def _date_then_name(text: str) -> str | None:
+    """"Dec 19, 2025 · Niko Matsakis on behalf of ...": the date and the name in one string;
+    the name is the capitalised words, not what follows them."""
+    pieces = re.split(r"\s+[·•|]\s+", text, maxsplit=1)
+    if len(pieces) != 2 or len(text) > 120 or not is_dateline(pieces[0]):
+        return None
+    words = re.match(r"(?:[A-Z][\w'’.-]*\s*)+", pieces[1])
+    name = words.group(0).strip() if words else ""
+    return name if name_like(name) and not names_organisation(name) else None
+
+
+def _names_before(nodes: list[NavigableString], h1: Tag) -> str | None:
+    """The names printed just before the date: "Jane Doe · ", or "Rui Ma, Heba Ledwon &
+    Suparn Patra" for several authors."""
+    run: list[NavigableString] = []
+    for node in reversed(nodes[-12:]):
+        text = node.strip()
+        if h1 in node.parents:
+            break
+        if text in _DOTS and not run:
+            continue
+        if text.lower() in _NAME_SEPARATORS or _person_name(node):
+            run.insert(0, node)
+        else:
+            break
+    while run and run[0].strip().lower() in _NAME_SEPARATORS:
+        run.pop(0)
+    if len(run) == 1:
+        return _person_name(run[0])
+    return _names_from([n.strip() for n in run]) if run else None
 
 
 def _person_name(node: NavigableString) -> str | None:
@@ -218,7 +252,25 @@ def _person_name(node: NavigableString) -> str | None:
     return name if name_like(name) and not names_organisation(name) else None
 
 
-def page_authors(page: PageScan, authors: list) -> None:
+def _headline(page: PageScan, title: str | None) -> list[Tag]:
+    """The heading a byline sits under: the first ``<h1>``, unless it is not the declared
+    title (a site's name, a pull quote) and a lower heading is."""
+    first = page.h1s[:1]
+    # "What People Love | Rust Blog": the title with or without the site's name after it.
+    wanted = {_title_key(t) for t in (title or "", re.split(r"\s+[|–—·-]\s+", title or "")[0])}
+    wanted.discard("")
+    if wanted and not (first and _title_key(heading_text(first[0])) in wanted):
+        for tag in page.subheads:
+            if _title_key(heading_text(tag)) in wanted:
+                return [tag]
+    return first
+
+
+def _title_key(text: str) -> str:
+    return re.sub(r"\W+", "", text.lower())
+
+
+def page_authors(page: PageScan, authors: list, title: str | None = None) -> None:
     """What the page's markup and print say of its authors, each with its source: the
     byline under the headline ("byline-headline"), elsewhere ("byline") and in a byline
     element ("byline-box") are told apart for metadata.py, which weighs them."""
@@ -232,10 +284,13 @@ def page_authors(page: PageScan, authors: list) -> None:
         names.append(str(value) if value else element_text(inner or tag))
     if names:
         authors.append(("microdata", names))
-    headline = _headline_byline(page)
-    byline = headline or _labelled_byline(page) or _dated_byline(page)
-    if byline:
-        authors.append(("byline-headline" if headline else "byline", [byline]))
+    h1s = _headline(page, title)
+    headline = _headline_byline(page, h1s)
+    if headline:
+        authors.append(("byline-headline", [headline]))
+    for byline in (_labelled_byline(page), _dated_byline(page, h1s)):
+        if byline:
+            authors.append(("byline", [byline]))
     for tag in page.byline_boxes:
         # "Shelby Loos, DVM": a name with its credentials is a name too.
         name = PREFIX_RE.sub("", _byline_name(tag)).strip()

@@ -219,6 +219,33 @@ def test_a_job_title_beside_the_date_is_no_name(role: str) -> None:
     assert extract(page(top=top)).authors == ()
 
 
+def test_several_names_before_the_date_complete_the_structured_author() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Rui Mao"}})
+    top = ("<p>The largest list of free courses</p><div><a href='/author/rm'>Rui Mao</a>, "
+           "<a href='/author/hl'>Heba Lewin</a> &amp; <a href='/author/sp'>Suparn Pal</a> "
+           "<span>Nov 25th, 2025</span></div>")
+    tagline = "".join(f"<p>{SENTENCE}</p>" for _ in range(30)) + "<p>by Course Central</p>"
+    record = extract(page(head, top=top, body=BODY + tagline))
+    assert record.authors == ("Rui Mao", "Heba Lewin", "Suparn Pal")
+    assert record.provenance["authors"] == "byline"
+
+
+def test_name_after_a_contributors_label() -> None:
+    top = "<div><strong>Contributors:</strong> Janet Lowry</div>"
+    assert extract(page(top=top)).authors == ("Janet Lowry",)
+
+
+def test_byline_under_a_title_heading_when_the_h1_is_a_pull_quote() -> None:
+    html = ("<!doctype html><html><head><meta charset='utf-8'>"
+            "<meta property='og:title' content='What people love | Rust Blog'></head><body>"
+            "<article><h2>What people love</h2>"
+            "<div>Dec. 19, 2025 · Nico Matts on behalf of <a href='/teams/v'>Vision group</a>"
+            f"</div>{BODY}<h1>But what they love is the sense of empowerment</h1>{BODY}"
+            "</article></body></html>")
+    assert extract(html.encode()).authors == ("Nico Matts",)
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
