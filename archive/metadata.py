@@ -173,8 +173,8 @@ def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime |
 # ------------------------------------------------------------------------------ meta
 
 _AUTHOR_KEYS = ("author", "article:author", "byl", "dc.creator", "dc.creator.author",
-                "sailthru.author", "parsely-author", "citation_author", "twitter:creator:name",
-                "cxenseparse:author", "dcterms.creator")
+                "sailthru.author", "parsely-author", "citation_author", "citation_authors",
+                "twitter:creator:name", "cxenseparse:author", "dcterms.creator")
 _PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "datepublished", "publishdate",
     "publish-date", "publish_date", "pubdate", "date", "dc.date", "dc.date.issued",
@@ -209,11 +209,16 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         return None
 
     meta.offer("title", get("og:title", "twitter:title", "dc.title", "headline"), "meta")
+    found: list[list[str]] = []
     for key in _AUTHOR_KEYS:
         names = [v for v in m.get(key, []) if v and not v.startswith(("http", "@"))]
         if names:
-            authors.append(("meta", names))
-            break
+            found.append(names)
+    if found:
+        # One tag per author: a later key listing them all ("citation_authors") completes
+        # a first one that names only the first author ("DC.Creator").
+        longest = max(found, key=len)
+        authors.append(("meta", longest if longest[0] == found[0][0] else found[0]))
     else:
         labelled = _labelled_author(m)
         if labelled:

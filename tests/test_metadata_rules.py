@@ -246,6 +246,15 @@ def test_byline_under_a_title_heading_when_the_h1_is_a_pull_quote() -> None:
     assert extract(html.encode()).authors == ("Nico Matts",)
 
 
+def test_author_tags_naming_every_author_complete_one_naming_the_first() -> None:
+    head = ('<meta name="DC.Creator" content="Jen Hubert">'
+            + "".join(f'<meta name="citation_authors" content="{n}">'
+                      for n in ("Jen Hubert", "Jeni Grey", "Chong Leigh")))
+    record = extract(page(head))
+    assert record.authors == ("Jen Hubert", "Jeni Grey", "Chong Leigh")
+    assert record.provenance["authors"] == "meta"
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
