@@ -209,6 +209,27 @@ def _dated_byline(page: PageScan, h1s: list[Tag]) -> str | None:
     return None
 
 
+_AUTHOR_PAGE_RE = re.compile(r"/(?:authors?|writers?|people|staff|contributors?)/[^/?#]+", re.I)
+
+
+def _author_link(h1s: list[Tag]) -> str | None:
+    """A name under the headline that links to that person's page ("/authors/jane-doe"):
+    among the first things printed after the headline, before the text begins."""
+    for h1 in h1s:
+        after = [node for node in _text_nodes(h1, 12) if h1 not in node.parents]
+        for node in after[:3]:
+            link = node.find_parent("a")
+            href = str(link.get("href") or "") if link is not None else ""
+            name = node.strip()
+            if (
+                _AUTHOR_PAGE_RE.search(href)
+                and name_like(name)
+                and all(word in href.lower() for word in re.findall(r"\w+", name.lower()))
+            ):
+                return name
+    return None
+
+
 def _date_then_name(text: str) -> str | None:
     """"Dec 19, 2025 · Niko Matsakis on behalf of ...": the date and the name in one string;
     the name is the capitalised words, not what follows them."""
@@ -288,7 +309,7 @@ def page_authors(page: PageScan, authors: list, title: str | None = None) -> Non
     headline = _headline_byline(page, h1s)
     if headline:
         authors.append(("byline-headline", [headline]))
-    for byline in (_labelled_byline(page), _dated_byline(page, h1s)):
+    for byline in (_labelled_byline(page), _dated_byline(page, h1s), _author_link(h1s)):
         if byline:
             authors.append(("byline", [byline]))
     for tag in page.byline_boxes:

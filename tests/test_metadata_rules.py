@@ -255,6 +255,15 @@ def test_author_tags_naming_every_author_complete_one_naming_the_first() -> None
     assert record.provenance["authors"] == "meta"
 
 
+def test_name_linking_to_an_author_page_right_under_the_headline() -> None:
+    top = ("<div><a href='/blog/authors/emma-oyo'><img alt=''><span>Emma Oyo</span></a>"
+           "<a href='/tag/cloud'>#Cloud Computing</a></div>")
+    assert extract(page(top=top)).authors == ("Emma Oyo",)
+    for top in ("<div><a href='/blog/category/cloud'>Cloud Computing</a></div>",
+                "<div><a href='/people/free-demo.html'>Request Demo</a></div>"):
+        assert extract(page(top=top)).authors == ()
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
