@@ -125,6 +125,7 @@ NAME_LIKE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 # call to action ("Learn More").
 NOT_A_NAME_RE = re.compile(
     r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b|"
+    r"^(?:copy|share|print|save|follow|subscribe|download|listen|watch)\b|"
     r"^(?:recent|related|popular|latest|more|top)\s+(?:posts?|articles?|stories|news)$|"
     r"\b(?:columnist|editor|writer|reporter|correspondent|contributor|expert|reviewer|"
     r"director|manager|officer|founder|specialist|strategist|consultant|analyst|"

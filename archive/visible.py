@@ -130,6 +130,8 @@ def _headline_byline(page: PageScan, h1s: list[Tag]) -> str | None:
         nodes = _text_nodes(h1, 30)
         strings = [node.strip() for node in nodes]
         for i, text in enumerate(strings):
+            if len(text) > 200:
+                break  # the article's text has begun: its byline came before it
             if _in_menu_or_sentence(nodes[i]):
                 continue
             if text.lower() in _BYLINE_LABELS and i + 1 < len(strings):
@@ -200,7 +202,9 @@ def _dated_byline(page: PageScan, h1s: list[Tag]) -> str | None:
                         return name
                     continue
                 following = [n for n in nodes[i + 1 : i + 4] if n.strip() not in _DOTS]
-                name = _person_name(following[0]) if following else None
+                name = None
+                if following and following[0].find_parent(["h1", "h2", "h3"]) is None:
+                    name = _person_name(following[0])  # a heading there is the next title
                 if name is None and nodes is after:
                     name = _names_before(nodes[:i], h1)
                 if name:
@@ -309,7 +313,7 @@ def page_authors(page: PageScan, authors: list, title: str | None = None) -> Non
     headline = _headline_byline(page, h1s)
     if headline:
         authors.append(("byline-headline", [headline]))
-    for byline in (_labelled_byline(page), _dated_byline(page, h1s), _author_link(h1s)):
+    for byline in (_dated_byline(page, h1s), _labelled_byline(page), _author_link(h1s)):
         if byline:
             authors.append(("byline", [byline]))
     for tag in page.byline_boxes:

@@ -264,6 +264,24 @@ def test_name_linking_to_an_author_page_right_under_the_headline() -> None:
         assert extract(page(top=top)).authors == ()
 
 
+def test_authors_label_inside_the_text_is_not_the_byline_under_the_headline() -> None:
+    long_paragraph = "<p>" + SENTENCE * 4 + "</p>"
+    top = "<div><a href='/authors/sm'>Spencer Mack</a> · <span>Dec 19, 2025</span></div>"
+    body = long_paragraph + "<h3>New module</h3><p>Authors: Valen Lobs</p>" + BODY
+    assert extract(page(top=top, body=body)).authors == ("Spencer Mack",)
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p><span>Dec 17, 2024</span> · <span>Copy Link</span></p>",
+        "<div><p>Dec 16, 2025</p><h3>Vibe Coding</h3></div>",
+    ],
+)
+def test_a_button_or_the_next_title_beside_the_date_is_no_name(top: str) -> None:
+    assert extract(page(top=top)).authors == ()
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
