@@ -84,6 +84,9 @@ def _names_from(strings: list[str]) -> str | None:
         elif not want_name and text.lower() in _NAME_SEPARATORS:
             taken.append(text)
             want_name = True
+        elif not want_name and re.match(r",\s+[a-z0-9]", text):
+            taken.append(",")  # "Jane Doe", ", senior editor", "John Roe": each with a role
+            want_name = True
         else:
             break
     while taken and taken[-1].lower() in _NAME_SEPARATORS:

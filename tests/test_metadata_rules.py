@@ -282,6 +282,13 @@ def test_a_button_or_the_next_title_beside_the_date_is_no_name(top: str) -> None
     assert extract(page(top=top)).authors == ()
 
 
+def test_every_name_after_a_written_by_label_each_with_a_role() -> None:
+    top = ("<div>Written by <strong><a href='/a/ar'>Adrien Ramos</a></strong>, 4+ years "
+           "covering computer hardware <strong><a href='/a/jn'>Joanna Nel</a></strong>, "
+           "senior editor and E Ink enthusiast</div>")
+    assert extract(page(top=top)).authors == ("Adrien Ramos", "Joanna Nel")
+
+
 def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
     head = ('<meta property="og:site_name" content="Annette Thurmon">'
             '<meta itemprop="author" content="annette thurmon">')
