@@ -12,8 +12,11 @@ from __future__ import annotations
 import html
 import re
 
+# "This post was written by Jane Doe": the sentence some pages put before or after the text.
+THIS_POST_WAS = r"(?:this|the)\s+(?:blog\s+)?(?:post|article|story|piece|guide)\s+(?:was|is)\s+"
 PREFIX_RE = re.compile(
-    r"^(?:(?:written|posted|words|story|reporting|text|recipe|photos?|article|review|"
+    rf"^(?:(?:{THIS_POST_WAS})?"
+    r"(?:written|posted|words|story|reporting|text|recipe|photos?|article|review|"
     r"interview|compiled|published)\s+by\s+|by[:\s]\s*|(?:von|par|por|door|di|av)\s+|"
     r"(?:authors?|autor|автор|writer)\s*(?::\s*|\s+(?=[A-Z])))",
     re.I,
@@ -120,7 +123,15 @@ _NAME_WORD = r"(?:\(?[A-Z][\w'’.-]*\)?|van|von|de|der|da|di|del|la|le)"
 NAME_LIKE_RE = re.compile(rf"^{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}}$")
 # Capitalised words that are not a person: a possessive ("AM Best's Review"), a link's
 # call to action ("Learn More").
-NOT_A_NAME_RE = re.compile(r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b", re.I)
+NOT_A_NAME_RE = re.compile(
+    r"[’']s\b|^(?:learn|read|see|view)\s+(?:more|all)\b|"
+    r"^(?:copy|share|print|save|follow|subscribe|download|listen|watch)\b|"
+    r"^(?:recent|related|popular|latest|more|top)\s+(?:posts?|articles?|stories|news)$|"
+    r"\b(?:columnist|editor|writer|reporter|correspondent|contributor|expert|reviewer|"
+    r"director|manager|officer|founder|specialist|strategist|consultant|analyst|"
+    r"coordinator|producer|photographer)$",
+    re.I,
+)
 
 
 def name_like(text: str) -> bool:
@@ -149,6 +160,23 @@ def looks_like_person(name: str) -> bool:
     )
 
 
+# "content: Acme, design: Jane Doe, code: John Roe": a list of credits, each with its role.
+_CREDIT_RE = re.compile(r"(?:^|[,;|])\s*([a-z][a-z ]{0,20}):\s", re.I)
+_WRITING_ROLES = frozenset({"author", "authors", "by", "text", "words", "story", "writer",
+                            "written by", "reporting", "reporter"})
+
+
+def _writing_credits(text: str) -> str:
+    """The names a credits list gives the writing to; the designer or coder is no author."""
+    pieces = re.split(r"[,;|]\s*(?=[a-z][a-z ]{0,20}:\s)", text, flags=re.I)
+    kept = []
+    for piece in pieces:
+        role, _, names = piece.partition(":")
+        if role.strip().lower() in _WRITING_ROLES:
+            kept.append(names.strip())
+    return ", ".join(kept)
+
+
 def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]:
     """Person names from byline strings, without site names standing in for a person."""
     sites = {_fold(s) for s in site_names if s and _fold(s)}
@@ -157,6 +185,8 @@ def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]
         if not item:
             continue
         text = re.sub(r"\s+", " ", unescape(str(item))).strip()
+        if len(_CREDIT_RE.findall(text)) >= 2:
+            text = _writing_credits(text)
         for name in _names_in(text):
             name = PREFIX_RE.sub("", name).strip()
             if not _plausible(name) or name in names:

@@ -173,8 +173,8 @@ def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime |
 # ------------------------------------------------------------------------------ meta
 
 _AUTHOR_KEYS = ("author", "article:author", "byl", "dc.creator", "dc.creator.author",
-                "sailthru.author", "parsely-author", "citation_author", "twitter:creator:name",
-                "cxenseparse:author", "dcterms.creator")
+                "sailthru.author", "parsely-author", "citation_author", "citation_authors",
+                "twitter:creator:name", "cxenseparse:author", "dcterms.creator")
 _PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "datepublished", "publishdate",
     "publish-date", "publish_date", "pubdate", "date", "dc.date", "dc.date.issued",
@@ -215,11 +215,16 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         return None
 
     meta.offer("title", get("og:title", "twitter:title", "dc.title", "headline"), "meta")
+    found: list[list[str]] = []
     for key in _AUTHOR_KEYS:
         names = [v for v in m.get(key, []) if v and not v.startswith(("http", "@"))]
         if names:
-            authors.append(("meta", names))
-            break
+            found.append(names)
+    if found:
+        # One tag per author: a later key listing them all ("citation_authors") completes
+        # a first one that names only the first author ("DC.Creator").
+        longest = max(found, key=len)
+        authors.append(("meta", longest if longest[0] == found[0][0] else found[0]))
     else:
         labelled = _labelled_author(m)
         if labelled:
@@ -318,30 +323,61 @@ def site_from_url(url: str | None) -> str | None:
 
 
 def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> None:
-    """The first source that names a person wins, unless the byline printed on the page
-    names the same people and more: structured data often lists only the first author."""
+    """The first source that names a person wins, but the byline printed on the page is
+    what a reader sees, and it wins over the markup when
+
+    - it stands under the headline and names someone else (the markup's author is often
+      an editor, an account or whoever last touched the page);
+    - the markup names only the site itself and the byline names a person;
+    - it names the same people and more (structured data often lists only the first).
+    """
     sites = _site_names(meta)
     cleaned: list[tuple[str, list[str]]] = []
     for source, raw in sources:
-        # A personal site is named after its author: a person's name there is no site name.
-        names = clean_authors(raw, () if all(looks_like_person(r) for r in raw) else sites)
+        names = clean_authors(raw, () if _personal_site(raw, meta.site) else sites)
         if names:
             cleaned.append((source, names))
     if not cleaned:
         return
     source, names = cleaned[0]
-    if source != "byline":
+    if source not in _PRINTED:
         have = {_person_key(n) for n in names}
-        for other, more in cleaned[1:]:
-            if (
-                other == "byline"
-                and len(more) > len(names)
-                and have <= {_person_key(n) for n in more}
-                and not any(names_organisation(n) for n in more)
-            ):
-                source, names = other, more
-                break
-    meta.offer("authors", names, source)
+        site_keys = {_person_key(s) for s in sites}
+        headline = next((more for other, more in cleaned if other == "byline-headline"), [])
+        line = next((more for other, more in cleaned if other in _LINES), [])
+        if headline and not have & {_person_key(n) for n in headline}:
+            source, names = "byline", headline
+        elif have <= site_keys and line and all(
+            looks_like_person(n) and _person_key(n) not in site_keys for n in line
+        ):
+            source, names = "byline", line
+        else:
+            for other, more in cleaned[1:]:
+                if (
+                    other in _PRINTED
+                    and len(more) > len(names)
+                    and have <= {_person_key(n) for n in more}
+                    and not any(names_organisation(n) for n in more)
+                ):
+                    source, names = other, more
+                    break
+    meta.offer("authors", names, "byline" if source in _PRINTED else source)
+
+
+# The printed byline: a "By Jane Doe" line under the headline, a line after a "Written by"
+# label or the printed date, and the name in a byline element (visible.page_authors).
+_LINES = frozenset({"byline-headline", "byline"})
+_PRINTED = _LINES | {"byline-box"}
+
+
+def _personal_site(raw: list[str], site: str | None) -> bool:
+    """A personal site is named after its author: a person's name there is no site name,
+    however the markup spells it ("annette thurmon" on the site "Annette Thurmon")."""
+    return all(
+        looks_like_person(r)
+        or (site is not None and r.strip().lower() == site.lower() and looks_like_person(site))
+        for r in raw
+    )
 
 
 def _person_key(name: str) -> str:
@@ -409,7 +445,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)
-    page_authors(page, author_sources)
+    page_authors(page, author_sources, meta.title)
     _choose_authors(meta, author_sources)
     headings = [heading_text(h) for h in page.h1s]
     title, source = choose_title(headings, _declared_titles(page, meta), meta.site,

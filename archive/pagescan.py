@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .authors import THIS_POST_WAS
+
 
 @dataclass(slots=True)
 class PageScan:
@@ -22,6 +24,7 @@ class PageScan:
     ld_scripts: list[str] = field(default_factory=list)
     metas: dict[str, list[str]] = field(default_factory=dict)
     h1s: list[Tag] = field(default_factory=list)
+    subheads: list[Tag] = field(default_factory=list)
     title_tag: str | None = None
     canonical: str | None = None
     lang: str | None = None
@@ -35,7 +38,9 @@ class PageScan:
 
 
 _BYLINE_START_RE = re.compile(
-    r"\s*(?:(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b)",
+    rf"\s*(?:(?:{THIS_POST_WAS})?"
+    r"(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b|"
+    r"contributors?:)",
     re.I,
 )
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
@@ -82,6 +87,9 @@ def scan(soup: BeautifulSoup) -> PageScan:
         if name == "h1":
             if len(page.h1s) < 3:
                 page.h1s.append(tag)
+        elif name in ("h2", "h3"):
+            if len(page.subheads) < 12:
+                page.subheads.append(tag)
         elif name == "title":
             if page.title_tag is None and not tag.find_parent("svg"):
                 page.title_tag = tag.get_text()

@@ -150,7 +150,7 @@ def test_show_clean_json_and_raw(run) -> None:
     assert "no article with id" in missing.stderr
 
 
-def test_reindex_and_stats(run) -> None:
+def test_reindex_and_stats(run, tmp_path: Path) -> None:
     run("ingest", str(RAW))
     before = json.loads(run("search", "plumbers", "--json").stdout)
     assert "reindexed 28 articles" in run("reindex").stdout
@@ -162,9 +162,14 @@ def test_reindex_and_stats(run) -> None:
     records = [json.loads(line) for line in run("export", "--format", "jsonl").stdout.splitlines()]
     stats = json.loads(run("stats", "--json").stdout)
     assert stats["undated"] == sum(r["published"] is None for r in records) > 0
-    assert stats["no_author"] == sum(not r["authors"] for r in records) > 0
+    assert stats["no_author"] == sum(not r["authors"] for r in records)
     assert stats["stale"] == stats["held"] == 0
     assert f"no date:   {stats['undated']}, no author: {stats['no_author']}" in human
+    unsigned = tmp_path / "unsigned.html"
+    paragraph = "<p>The council met on Tuesday to discuss the bridge and the parks budget.</p>"
+    unsigned.write_text(f"<html><body><h1>Council Meets</h1>{paragraph * 6}</body></html>")
+    run("ingest", str(unsigned))
+    assert json.loads(run("stats", "--json").stdout)["no_author"] == stats["no_author"] + 1
 
 
 def test_home_from_environment(tmp_path: Path, monkeypatch) -> None:

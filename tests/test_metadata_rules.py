@@ -55,6 +55,8 @@ def ld(obj: dict) -> str:
         ("Parisa Ostovari", ["Parisa Ostovari"]),
         ("Author: Isaiah Shelton", ["Isaiah Shelton"]),
         ("Recipe by PJ Hamel", ["PJ Hamel"]),
+        ("Text: Jane Doe, Photos: John Roe", ["Jane Doe"]),
+        ("Words: Jane Doe and Ann Lee; Photos: John Roe", ["Jane Doe", "Ann Lee"]),
         ("Staff", []),
         ("admin", []),
         ("andrew.keaveney", []),
@@ -167,11 +169,28 @@ def test_printed_byline_with_more_authors_completes_the_structured_one() -> None
     assert record.provenance["authors"] == "byline"
 
 
-def test_printed_byline_naming_someone_else_does_not_replace_the_structured_one() -> None:
+def test_byline_after_the_text_naming_someone_else_does_not_replace_the_structured_one() -> None:
     head = ld({"@type": "Article", "headline": "Council Approves Bridge",
                "author": {"@type": "Person", "name": "Jane Doe"}})
-    top = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
-    assert extract(page(head, top=top)).authors == ("Jane Doe",)
+    box = "<div>Written by <span>John Roe</span> and <span>Erik Roe</span></div>"
+    paragraphs = "".join(f"<p>{SENTENCE}</p>" for _ in range(40))
+    assert extract(page(head, body=paragraphs + box)).authors == ("Jane Doe",)
+
+
+def test_byline_under_the_headline_beats_markup_naming_someone_else() -> None:
+    head = ('<meta name="author" content="Josh Katz">'
+            '<meta property="og:site_name" content="The Careful Investor">')
+    top = "<div><span>By</span> <a href='/c'>Charles Pattison</a>, <span>WCI Columnist</span></div>"
+    record = extract(page(head, top=top))
+    assert record.authors == ("Charles Pattison",)
+    assert record.provenance["authors"] == "byline"
+    assert extract(page(head)).authors == ("Josh Katz",)
+
+
+@pytest.mark.parametrize("role", ["WCI Columnist", "Travel Editor", "Shipping Expert"])
+def test_a_role_after_the_name_is_no_second_author(role: str) -> None:
+    top = f"<div><span>By</span><a href='/c'>Charles Pattison</a>, <span>{role}</span></div>"
+    assert extract(page(top=top)).authors == ("Charles Pattison",)
 
 
 def test_name_printed_after_the_date_beside_the_headline() -> None:
@@ -179,6 +198,135 @@ def test_name_printed_after_the_date_beside_the_headline() -> None:
     record = extract(page(top=top))
     assert record.authors == ("Julian K. Arni",)
     assert record.provenance["authors"] == "byline"
+
+
+def test_by_colon_under_the_headline_beats_markup_naming_someone_else() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Luke Dale"}})
+    top = "<div>November 3, 2023</div><p>By: Paul Fenwick</p>"
+    assert extract(page(head, top=top)).authors == ("Paul Fenwick",)
+
+
+def test_name_printed_before_the_date_under_the_headline() -> None:
+    top = "<div><a href='/authors/er'>Elliot Rabe</a> · <span>Dec 19, 2025</span></div>"
+    assert extract(page(top=top)).authors == ("Elliot Rabe",)
+    top = "<div><a href='/category/living'>Healthy Living</a> · <span>Dec 19, 2025</span></div>"
+    assert extract(page(top=top)).authors == ()
+
+
+@pytest.mark.parametrize("role", ["Marketing Director", "Expert Reviewer"])
+def test_a_job_title_beside_the_date_is_no_name(role: str) -> None:
+    top = f"<p><span>Dec 17, 2024</span> · <span>{role}</span></p>"
+    assert extract(page(top=top)).authors == ()
+
+
+def test_several_names_before_the_date_complete_the_structured_author() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "author": {"@type": "Person", "name": "Rui Mao"}})
+    top = ("<p>The largest list of free courses</p><div><a href='/author/rm'>Rui Mao</a>, "
+           "<a href='/author/hl'>Heba Lewin</a> &amp; <a href='/author/sp'>Suparn Pal</a> "
+           "<span>Nov 25th, 2025</span></div>")
+    tagline = "".join(f"<p>{SENTENCE}</p>" for _ in range(30)) + "<p>by Course Central</p>"
+    record = extract(page(head, top=top, body=BODY + tagline))
+    assert record.authors == ("Rui Mao", "Heba Lewin", "Suparn Pal")
+    assert record.provenance["authors"] == "byline"
+
+
+def test_name_after_a_contributors_label() -> None:
+    top = "<div><strong>Contributors:</strong> Janet Lowry</div>"
+    assert extract(page(top=top)).authors == ("Janet Lowry",)
+
+
+def test_byline_under_a_title_heading_when_the_h1_is_a_pull_quote() -> None:
+    html = ("<!doctype html><html><head><meta charset='utf-8'>"
+            "<meta property='og:title' content='What people love | Rust Blog'></head><body>"
+            "<article><h2>What people love</h2>"
+            "<div>Dec. 19, 2025 · Nico Matts on behalf of <a href='/teams/v'>Vision group</a>"
+            f"</div>{BODY}<h1>But what they love is the sense of empowerment</h1>{BODY}"
+            "</article></body></html>")
+    assert extract(html.encode()).authors == ("Nico Matts",)
+
+
+def test_author_tags_naming_every_author_complete_one_naming_the_first() -> None:
+    head = ('<meta name="DC.Creator" content="Jen Hubert">'
+            + "".join(f'<meta name="citation_authors" content="{n}">'
+                      for n in ("Jen Hubert", "Jeni Grey", "Chong Leigh")))
+    record = extract(page(head))
+    assert record.authors == ("Jen Hubert", "Jeni Grey", "Chong Leigh")
+    assert record.provenance["authors"] == "meta"
+
+
+def test_name_linking_to_an_author_page_right_under_the_headline() -> None:
+    top = ("<div><a href='/blog/authors/emma-oyo'><img alt=''><span>Emma Oyo</span></a>"
+           "<a href='/tag/cloud'>#Cloud Computing</a></div>")
+    assert extract(page(top=top)).authors == ("Emma Oyo",)
+    for top in ("<div><a href='/blog/category/cloud'>Cloud Computing</a></div>",
+                "<div><a href='/people/free-demo.html'>Request Demo</a></div>"):
+        assert extract(page(top=top)).authors == ()
+
+
+def test_authors_label_inside_the_text_is_not_the_byline_under_the_headline() -> None:
+    long_paragraph = "<p>" + SENTENCE * 4 + "</p>"
+    top = "<div><a href='/authors/sm'>Spencer Mack</a> · <span>Dec 19, 2025</span></div>"
+    body = long_paragraph + "<h3>New module</h3><p>Authors: Valen Lobs</p>" + BODY
+    assert extract(page(top=top, body=body)).authors == ("Spencer Mack",)
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p><span>Dec 17, 2024</span> · <span>Copy Link</span></p>",
+        "<div><p>Dec 16, 2025</p><h3>Vibe Coding</h3></div>",
+    ],
+)
+def test_a_button_or_the_next_title_beside_the_date_is_no_name(top: str) -> None:
+    assert extract(page(top=top)).authors == ()
+
+
+def test_every_name_after_a_written_by_label_each_with_a_role() -> None:
+    top = ("<div>Written by <strong><a href='/a/ar'>Adrien Ramos</a></strong>, 4+ years "
+           "covering computer hardware <strong><a href='/a/jn'>Joanna Nel</a></strong>, "
+           "senior editor and E Ink enthusiast</div>")
+    assert extract(page(top=top)).authors == ("Adrien Ramos", "Joanna Nel")
+
+
+def test_personal_site_keeps_its_owner_written_in_lower_case() -> None:
+    head = ('<meta property="og:site_name" content="Annette Thurmon">'
+            '<meta itemprop="author" content="annette thurmon">')
+    assert extract(page(head)).authors == ("annette thurmon",)
+
+
+def test_site_name_as_the_markup_author_gives_way_to_the_printed_byline() -> None:
+    head = ('<meta property="og:site_name" content="Green Hill Planters">'
+            '<meta name="author" content="Green Hill Planters">')
+    record = extract(page(head, top="<p>By <a href='/team/mw'>Mara Weeden</a></p>"))
+    assert record.authors == ("Mara Weeden",)
+    assert record.provenance["authors"] == "byline"
+    assert extract(page(head)).authors == ("Green Hill Planters",)
+
+
+def test_a_list_heading_after_a_by_label_is_no_name() -> None:
+    top = "<div><span>by</span><h3>Recent Posts</h3><ul><li>Spring planting</li></ul></div>"
+    assert extract(page(top=top)).authors == ()
+
+
+def test_this_post_was_written_by_names_the_author() -> None:
+    body = BODY + ("<div class='author-bio'>This post was written by Dana Pell, Head of "
+                   "Marketing and Community Development</div>")
+    assert extract(page(body=body)).authors == ("Dana Pell",)
+
+
+def test_credentials_after_a_written_by_sentence_stay_with_the_name() -> None:
+    body = ("<p><em>This post was written by <a href='/providers/dp'>Dana Pell, MD</a>, "
+            "gastroenterologist, Lakeside Health.</em></p>" + BODY)
+    assert extract(page(body=body)).authors == ("Dana Pell, MD",)
+
+
+def test_a_sites_credits_list_in_the_author_meta_names_no_author() -> None:
+    head = '<meta name="author" content="content: Acme Sherpa, design: Scott Roe, code: Stev Loe">'
+    assert extract(page(head)).authors == ()
+    record = extract(page(head, top="<p>By Dana Pell</p>"))
+    assert record.authors == ("Dana Pell",)
 
 
 # --------------------------------------------------------------------------- dates
