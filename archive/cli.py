@@ -241,6 +241,8 @@ def _extract_json(record: Record, path: str) -> dict[str, Any]:
 def _print_record(record: Record) -> None:
     click.echo(click.style(record.title or "(untitled)", bold=True))
     meta = [", ".join(record.authors) or "unknown author", record.published or "undated"]
+    if record.updated:
+        meta.append(f"updated {record.updated}")
     if record.site:
         meta.append(record.site)
     click.echo(" · ".join(meta))

@@ -97,6 +97,7 @@ def extract_bytes(
         ingested_at=now.isoformat(),
         cleaner_version=CLEANER_VERSION,
         provenance=dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"},
+        updated=meta.updated,
     )
 
 

@@ -13,7 +13,9 @@ beside it (``provenance``) so a user can see why a date is what it is:
   ``itemprop=datePublished``, a date printed beside the headline, the URL; a publication
   date printed beside the headline beats a later one in the markup; an "Updated" date
   beside the headline only when the page gives no publication date at all. Never a date
-  in the future of the capture or before 1990, and null when the page gives none.
+  in the future of the capture or before 1990, and null when the page gives none;
+- updated: an "Updated" date printed beside the headline, JSON-LD ``dateModified``,
+  ``article:modified_time`` style meta; kept only when its day is after the publication's.
 
 The page is read in one pass over its elements (pagescan.py); the rules for what the page
 prints are in visible.py. Nothing here changes the soup.
@@ -65,6 +67,7 @@ class Metadata:
     language: str | None = None
     tags: list[str] = field(default_factory=list)
     description: str | None = None
+    updated: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
 
     def offer(self, name: str, value: Any, source: str) -> None:
@@ -153,6 +156,7 @@ def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime |
             authors.append(("json-ld", names))
         published = obj.get("datePublished") or obj.get("dateCreated")
         meta.offer("published", parse_date(_first_str(published), now), "json-ld")
+        meta.offer("updated", parse_date(_first_str(obj.get("dateModified")), now), "json-ld")
         meta.offer("description", _first_str(obj.get("description")), "json-ld")
         meta.offer("language", _lang(_first_str(obj.get("inLanguage"))), "json-ld")
         keywords = obj.get("keywords")
@@ -182,6 +186,8 @@ _PUBLISHED_KEYS = (
     "citation_publication_date", "citation_date", "article.published", "published_time",
     "og:published_time", "release_date", "published-date", "date.created",
 )
+_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
+                  "dcterms.modified", "modified_time")
 # The same names under a site's or plugin's prefix: "w-published-date",
 # "cxenseparse:publishtime", "og:publish_date", "shareaholic:article_published_time".
 _PUBLISHED_KEY_RE = re.compile(
@@ -229,6 +235,11 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         labelled = _labelled_author(m)
         if labelled:
             authors.append(("meta", [labelled]))
+    for key in _MODIFIED_KEYS:
+        value = parse_date(get(key), now)
+        if value:
+            meta.offer("updated", value, "meta")
+            break
     for key in _PUBLISHED_KEYS + tuple(k for k in m if _PUBLISHED_KEY_RE.search(k)):
         value = parse_date(get(key), now)
         if value:
@@ -428,6 +439,8 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     """Everything but the body, read before the cleaner removes the page around it."""
     meta = Metadata()
     page = scan(soup)
+    # The "Updated" date the page prints is what it tells its readers; markup comes next.
+    meta.offer("updated", visible_updated(page, now), "page-text")
     author_sources: list[tuple[str, list[str]]] = []
     _from_json_ld(page, meta, author_sources, now)
     _from_meta(page, meta, author_sources, now)
@@ -442,6 +455,9 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         # best the page says, and the provenance says that is what it is.
         meta.offer("published", visible_updated(page, now), "page-text-updated")
     _prefer_earlier_printed_date(page, meta, now)
+    if meta.updated and meta.published and meta.updated[:10] <= meta.published[:10]:
+        meta.updated = None  # no change after publication worth telling apart
+        meta.provenance.pop("updated", None)
     if meta.site and len(meta.site) > 80:
         meta.site = None
         meta.provenance.pop("site", None)

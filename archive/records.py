@@ -34,6 +34,9 @@ class Record:
     ingested_at: str
     cleaner_version: str = CLEANER_VERSION
     provenance: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    updated: str | None = None
+    """When the page says it was last changed, if later than ``published`` (last, so CSV
+    columns keep their places)."""
 
     @property
     def year(self) -> int | None:

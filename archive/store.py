@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS articles (
     ingested_at TEXT NOT NULL,
     cleaner_version TEXT NOT NULL,
     provenance TEXT NOT NULL,       -- JSON object: field -> where its value came from
-    version INTEGER NOT NULL
+    version INTEGER NOT NULL,
+    updated TEXT                    -- ISO 8601 or NULL: the page's last change, after published
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS index_queue (
 _COLUMNS = (
     "id", "url", "site", "title", "authors", "published", "language", "tags", "description",
     "body", "word_count", "sha256", "source_path", "ingested_at", "cleaner_version", "provenance",
+    "updated",
 )
 
 
@@ -133,6 +135,8 @@ class RecordStore:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(versions)")}
         if "reextracted_at" not in columns:
             self.db.execute("ALTER TABLE versions ADD COLUMN reextracted_at TEXT")
+        if "updated" not in {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}:
+            self.db.execute("ALTER TABLE articles ADD COLUMN updated TEXT")
 
     def close(self) -> None:
         self.db.close()

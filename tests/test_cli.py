@@ -138,6 +138,21 @@ def test_extract_text_and_errors(tmp_path: Path) -> None:
     assert f"error: {empty}: empty file" in result.stderr
 
 
+def test_extract_shows_when_the_page_was_last_updated(tmp_path: Path) -> None:
+    page = tmp_path / "edited.html"
+    page.write_text(
+        "<html><head><meta property='article:published_time' content='2021-08-12'>"
+        "<meta property='article:modified_time' content='2025-02-22'></head><body><article>"
+        "<h1>Council Approves Bridge</h1><p>" + "The council met on Tuesday to approve the bridge. " * 8
+        + "</p></article></body></html>", encoding="utf-8")
+    runner = CliRunner()
+    human = runner.invoke(cli, ["extract", str(page)])
+    assert human.exit_code == 0, human.output
+    assert "2021-08-12 · updated 2025-02-22" in human.stdout
+    data = json.loads(runner.invoke(cli, ["extract", str(page), "--json"]).stdout)
+    assert (data["published"], data["updated"], data["provenance"]["updated"]) == ("2021-08-12", "2025-02-22", "meta")
+
+
 def test_show_clean_json_and_raw(run) -> None:
     run("ingest", str(FOUNDING_HTML))
     hit = json.loads(run("search", "belarus", "--json").stdout)["hits"][0]

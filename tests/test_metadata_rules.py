@@ -389,6 +389,24 @@ def test_an_updated_label_apart_from_its_date_still_marks_an_update() -> None:
     assert record.provenance["published"] == "page-text-updated"
 
 
+def test_the_last_change_is_kept_beside_the_publication_date() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge",
+               "datePublished": "2021-08-12T19:35:44+00:00", "dateModified": "2025-02-22T22:13:14+00:00"})
+    record = extract(page(head))
+    assert (record.published, record.updated) == ("2021-08-12T19:35:44+00:00", "2025-02-22T22:13:14+00:00")
+    assert record.provenance["updated"] == "json-ld"
+    # The "Updated" line the page prints is what it tells its readers.
+    record = extract(page(head, top="<p>Last updated: 2025-02-20</p>"))
+    assert (record.published, record.updated) == ("2021-08-12T19:35:44+00:00", "2025-02-20")
+    assert record.provenance["updated"] == "page-text"
+    # A modification the same day, or a page whose only date is its update, tells nothing more.
+    same = ld({"@type": "Article", "datePublished": "2024-05-01T08:00:00Z", "dateModified": "2024-05-01T17:00:00Z"})
+    assert extract(page(same)).updated is None
+    only = extract(page(top="<p>Updated: 10/31/2024</p>"))
+    assert (only.published, only.updated) == ("2024-10-31", None)
+    assert "updated" not in only.provenance
+
+
 def test_earlier_date_printed_under_the_headline_beats_a_rebuilt_markup_date() -> None:
     head = ld({"@type": "Article", "headline": "Council Approves Bridge",
                "datePublished": "2025-05-24", "dateModified": "2025-05-24"})

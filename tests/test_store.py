@@ -31,6 +31,7 @@ records = st.builds(
     source_path=_text,
     ingested_at=st.just("2024-01-01T00:00:00+00:00"),
     provenance=st.dictionaries(st.sampled_from(["title", "published"]), _text, max_size=2),
+    updated=st.none() | st.dates().map(lambda d: d.isoformat()),
 )
 
 
@@ -49,6 +50,21 @@ def _record(body: str = "Some text here.", sha: str = "a" * 64, **kw: object) ->
     )
     values.update(kw)
     return Record(**values)  # type: ignore[arg-type]
+
+
+def test_a_store_from_before_the_updated_column_opens_and_keeps_its_records(tmp_path: Path) -> None:
+    import sqlite3
+
+    with RecordStore(tmp_path / "a.db") as store:
+        saved = store.save(_record(), "url:example.org/a", 10)
+    db = sqlite3.connect(tmp_path / "a.db")
+    db.execute("ALTER TABLE articles DROP COLUMN updated")  # as the store was written before
+    db.commit()
+    db.close()
+    with RecordStore(tmp_path / "a.db") as store:
+        assert store.get(saved.article_id) == _record()
+        store.save(_record(body="Edited text.", sha="b" * 64, updated="2021-03-04"), "url:example.org/a", 12)
+        assert store.get(saved.article_id).updated == "2021-03-04"
 
 
 def test_save_get_and_versions(tmp_path: Path) -> None:
