@@ -143,7 +143,8 @@ def _first_str(value: Any) -> str | None:
 
 
 def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime | None) -> None:
-    objects = _ld_objects(page.ld_scripts)
+    # Some frameworks write JSON-LD into a meta tag's content ("script:ld+json").
+    objects = _ld_objects(page.ld_scripts + [v for k, vs in page.metas.items() if k.endswith("ld+json") for v in vs])
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
     # Real article types first; a generic WebPage only when nothing better is there.

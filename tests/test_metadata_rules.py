@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import UTC, datetime
 
@@ -461,6 +462,14 @@ def test_publication_meta_under_a_sites_own_prefix(key: str) -> None:
 @pytest.mark.parametrize("key", ["cdc:last_published", "x-wix-published-version"])
 def test_meta_that_only_looks_like_a_publication_date_is_not_one(key: str) -> None:
     assert extract(page(f'<meta name="{key}" content="July 17, 2024">')).published is None
+
+
+def test_json_ld_written_into_a_meta_tag() -> None:
+    data = json.dumps({"@type": "Article", "headline": "Council Approves Bridge",
+                       "datePublished": "2024-11-17T09:00:00-05:00", "author": {"name": "Dana Reyes"}})
+    record = extract(page(f'<meta name="script:ld+json" content="{html.escape(data)}">'))
+    assert (record.published, record.authors) == ("2024-11-17T09:00:00-05:00", ("Dana Reyes",))
+    assert record.provenance["published"] == "json-ld"
 
 
 def test_dated_post_meta_box_with_tags_after_the_date() -> None:
