@@ -292,15 +292,28 @@ def _prefer_earlier_printed_date(page: PageScan, meta: Metadata, now: datetime |
     """A publication date printed beside the headline beats a later one in the markup.
 
     Markup dates are often when a page was rebuilt, migrated or re-published; an article
-    is not printed as published before it was. A day's difference is the time zone (the
+    is not printed as published before it was. A ``<time>`` marked as the publication
+    (``pubdate``, ``dt-published``) counts as printed. A day's difference is the time zone (the
     markup's UTC stamp against the local day printed), and the stamp is kept then.
     """
     if meta.provenance.get("published") not in _MARKUP_DATE_SOURCES or not meta.published:
         return
+    limit = (date.fromisoformat(meta.published[:10]) - timedelta(days=1)).isoformat()
     value = printed_date(page, now)
-    if value and value < (date.fromisoformat(meta.published[:10]) - timedelta(days=1)).isoformat():
+    if value and value < limit:
         meta.published = value
         meta.provenance["published"] = "page-text"
+        return
+    # The same for a <time> the page marks as its publication ("pubdate", "dt-published").
+    for tag in page.times:
+        classes = tag.get("class") or ""
+        classes = classes if isinstance(classes, str) else " ".join(classes)
+        if ("pubdate" in tag.attrs or "dt-published" in classes) and "updated" not in classes:
+            value = parse_date(str(tag.get("datetime") or ""), now)
+            if value and value < limit:
+                meta.published = value
+                meta.provenance["published"] = "time-tag"
+            return
 
 
 _MARKUP_DATE_SOURCES = frozenset({"json-ld", "meta", "time-tag", "microdata"})

@@ -416,6 +416,15 @@ def test_earlier_date_printed_under_the_headline_beats_a_rebuilt_markup_date() -
     assert record.provenance["published"] == "page-text"
 
 
+def test_an_earlier_time_marked_as_the_publication_beats_a_rebuilt_markup_date() -> None:
+    head = ld({"@type": "Article", "headline": "Council Approves Bridge", "datePublished": "2025-05-29"})
+    foot = '<p class="published">Published <time pubdate datetime="2024-08-13">August 13, 2024</time></p>'
+    record = extract(page(head, body=BODY * 45 + foot))
+    assert (record.published, record.provenance["published"]) == ("2024-08-13", "time-tag")
+    foot = '<time class="updated" pubdate datetime="2024-08-13">August 13, 2024</time>'
+    assert extract(page(head, body=BODY * 45 + foot)).published == "2025-05-29"
+
+
 def test_markup_date_a_day_after_the_printed_one_is_the_time_zone_and_kept() -> None:
     head = '<meta property="article:published_time" content="2025-05-19T02:41:41+00:00">'
     record = extract(page(head, top="<p>May 18, 2025</p>"))
