@@ -15,7 +15,8 @@ from .errors import NotFoundError
 from .records import Record
 from .store import RecordStore
 
-METADATA_FIELDS = ("title", "authors", "published", "url", "site", "language", "tags", "description")
+METADATA_FIELDS = ("title", "authors", "published", "updated", "url", "site", "language", "tags",
+                   "description")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,10 @@ def _captures(folder: Path) -> tuple[Path, Path]:
     first.write_text(page(1, paragraphs=FIRST, title="Council approves harbour budget", url=URL), "utf-8")
     # The same article saved again later, under another address spelling, after an edit.
     second = folder / "capture-2.html"
-    second.write_text(page(1, paragraphs=EDITED, title="Council approves harbour budget after debate",
-                           url="http://www.news.example.org/2021/05/report-1/?utm_source=feed"), "utf-8")
+    edited = page(1, paragraphs=EDITED, title="Council approves harbour budget after debate",
+                  url="http://www.news.example.org/2021/05/report-1/?utm_source=feed")
+    modified = '<meta property="article:modified_time" content="2021-06-03T09:30:00Z">'
+    second.write_text(edited.replace("</head>", modified + "</head>", 1), "utf-8")
     return first, second
 
 
@@ -62,6 +64,7 @@ def test_diff_shows_the_edit(run, tmp_path: Path) -> None:
     # The same article under another spelling of its address: shown, not a new article.
     assert diff["changed"]["url"]["to"].startswith("http://www.news.example.org/")
     assert "published" not in diff["changed"] and "authors" not in diff["changed"]
+    assert diff["changed"]["updated"] == {"from": None, "to": "2021-06-03T09:30:00+00:00"}
     assert "-Critics said the plan ignored the railway museum." in diff["body_diff"]
     assert "+Critics said the plan ignored the railway museum and the library." in diff["body_diff"]
     assert "+Correction: an earlier version misstated the date of the vote." in diff["body_diff"]
