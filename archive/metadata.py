@@ -144,7 +144,8 @@ def _first_str(value: Any) -> str | None:
 
 def _from_json_ld(page: PageScan, meta: Metadata, authors: list, now: datetime | None) -> None:
     # Some frameworks write JSON-LD into a meta tag's content ("script:ld+json").
-    objects = _ld_objects(page.ld_scripts + [v for k, vs in page.metas.items() if k.endswith("ld+json") for v in vs])
+    in_metas = [v for key, values in page.metas.items() if key.endswith("ld+json") for v in values]
+    objects = _ld_objects(page.ld_scripts + in_metas)
     by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
     articles = [o for o in objects if _types(o) & _ARTICLE_TYPES]
     # Real article types first; a generic WebPage only when nothing better is there.
@@ -192,7 +193,8 @@ _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "d
 # The same names under a site's or plugin's prefix: "w-published-date",
 # "cxenseparse:publishtime", "og:publish_date", "shareaholic:article_published_time".
 _PUBLISHED_KEY_RE = re.compile(
-    r"^(?!.*(?:last|modif|updat))(?:.*[:._-])?(?:(?:article[:_])?published(?:[-_]?(?:date|time))?|publish[-_]?(?:date|time)|"
+    r"^(?!.*(?:last|modif|updat))(?:.*[:._-])?"
+    r"(?:(?:article[:_])?published(?:[-_]?(?:date|time))?|publish[-_]?(?:date|time)|"
     r"publication[-_]?(?:date|time)|date[-_]?pub(?:lished)?|pub[-_]?date|first[-_]published)$"
 )
 
@@ -293,8 +295,8 @@ def _prefer_earlier_printed_date(page: PageScan, meta: Metadata, now: datetime |
 
     Markup dates are often when a page was rebuilt, migrated or re-published; an article
     is not printed as published before it was. A ``<time>`` marked as the publication
-    (``pubdate``, ``dt-published``) counts as printed. A day's difference is the time zone (the
-    markup's UTC stamp against the local day printed), and the stamp is kept then.
+    (``pubdate``, ``dt-published``) counts as printed. A day's difference is the time zone
+    (the markup's UTC stamp against the local day printed), and the stamp is kept then.
     """
     if meta.provenance.get("published") not in _MARKUP_DATE_SOURCES or not meta.published:
         return
