@@ -148,3 +148,56 @@ def test_reextract_killed_at_any_moment_loses_nothing_and_resumes(tmp_path: Path
     db.close()
     assert total("") == articles and total("zeppelin") == 0
     assert run("check").returncode == 0
+
+
+def test_forget_killed_at_any_moment_leaves_each_article_whole_or_gone(tmp_path: Path) -> None:
+    """The records, versions and the index's delete row go in one transaction: a killed
+    `forget --purge` leaves an article either kept (record, search hit, original) or
+    forgotten (none of them once the queued change is applied), never half."""
+    import json
+    import os
+    import random
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    from tests.corpus import write_corpus
+    from tests.crashing import ROOT, archive_command
+
+    home = tmp_path / "home"
+    write_corpus(tmp_path / "pages", 40)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("ingest", str(tmp_path / "pages")).returncode == 0
+    ids = sorted(json.loads(line)["id"] for line in run("export").stdout.splitlines())
+    started = time.monotonic()
+    assert run("forget", ids[0], "--purge").returncode == 0
+    took = time.monotonic() - started
+    rng = random.Random(3)
+    kills = 0
+    for article in ids[1:9]:
+        proc = subprocess.Popen(archive_command(home, "forget", article, "--purge"), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 0.9) * took)  # importing, deleting, indexing or purging
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+    assert kills >= 2
+    repaired = run("check", "--repair")
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    db = sqlite3.connect(home / "archive.db")
+    kept = {row[0] for row in db.execute("SELECT id FROM articles")}
+    versions = {row[0] for row in db.execute("SELECT DISTINCT article_id FROM versions")}
+    db.close()
+    assert versions == kept and ids[0] not in kept and set(ids[9:]) <= kept
+    found = json.loads(run("search", "--json", "--limit", "100").stdout)
+    assert found["total"] == len(kept) and {hit["id"] for hit in found["hits"]} == kept
+    for article in kept:
+        assert run("show", article, "--raw").returncode == 0  # its original is still there
+    for article in set(ids) - kept:
+        assert run("show", article).returncode == 1
