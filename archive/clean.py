@@ -30,6 +30,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
 
 from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
+from .soup import class_string
 from .textmass import BLOCK_TAGS, TextMass, measure
 
 # Never text, whatever their size.
@@ -112,10 +113,10 @@ def _furniture_kind(tag: Tag) -> str | None:
         return "hidden"
     if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
         return "furniture"
-    names = attrs.get("class") or ""
+    names = class_string(attrs.get("class"))
     if "id" in attrs:
         names = f"{names} {attrs['id']}"
-    if names and has_boilerplate_token(names if isinstance(names, str) else " ".join(names)):
+    if names and has_boilerplate_token(names):
         return "furniture"
     return None
 

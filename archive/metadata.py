@@ -35,6 +35,7 @@ from bs4 import BeautifulSoup
 from .authors import clean_authors, looks_like_person, names_organisation, unescape
 from .dates import date_from_url, parse_date
 from .pagescan import PageScan, element_text, scan
+from .soup import class_string
 from .titles import choose_title, strip_site_suffix
 from .urls import fold_url
 from .visible import (
@@ -308,8 +309,7 @@ def _prefer_earlier_printed_date(page: PageScan, meta: Metadata, now: datetime |
         return
     # The same for a <time> the page marks as its publication ("pubdate", "dt-published").
     for tag in page.times:
-        classes = tag.get("class") or ""
-        classes = classes if isinstance(classes, str) else " ".join(classes)
+        classes = class_string(tag.get("class"))
         if ("pubdate" in tag.attrs or "dt-published" in classes) and "updated" not in classes:
             value = parse_date(str(tag.get("datetime") or ""), now)
             if value and value < limit:

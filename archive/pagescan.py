@@ -15,6 +15,7 @@ from functools import lru_cache
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .authors import THIS_POST_WAS
+from .soup import class_string
 
 
 @dataclass(slots=True)
@@ -117,8 +118,7 @@ def scan(soup: BeautifulSoup) -> PageScan:
                 page.prop_dates.append(tag)
         classes = attrs.get("class")
         if classes:
-            joined = classes if isinstance(classes, str) else " ".join(classes)
-            byline, dated = _class_kinds(joined)
+            byline, dated = _class_kinds(class_string(classes))
             if byline and len(page.byline_boxes) < 10:
                 page.byline_boxes.append(tag)
             if dated and len(page.date_boxes) < 20:

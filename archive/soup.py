@@ -55,6 +55,14 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+def class_string(value: object) -> str:
+    """A class attribute as one string of names: as written in this module's trees, joined
+    when a tree made with bs4's defaults gives a list."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else " ".join(value)  # type: ignore[arg-type]
+
+
 def parse_html(text: str) -> BeautifulSoup:
     """The page as BeautifulSoup(text, "lxml", multi_valued_attributes=None) would give it.
 

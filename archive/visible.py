@@ -24,6 +24,7 @@ from .authors import (
 )
 from .dates import is_dateline, parse_date
 from .pagescan import PageScan, element_text, strings_after
+from .soup import class_string
 
 _BYLINE_RE = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by:?|author\s*:|"
@@ -129,8 +130,7 @@ def _in_menu_or_sentence(node: NavigableString) -> bool:
             break
         if tag.name in ("nav", "select", "button", "label"):
             return True
-        classes = tag.attrs.get("class")
-        if classes and _MENU_RE.search(classes if isinstance(classes, str) else " ".join(classes)):
+        if _MENU_RE.search(class_string(tag.attrs.get("class"))):
             return True
         tag = tag.parent
     return False
@@ -372,6 +372,9 @@ def _before_prose(strings: list[str]) -> list[str]:
     return strings
 
 
+_NOT_PUBLISHED_RE = re.compile(r"updated|modified|joined|reviewed", re.I)
+
+
 def visible_date(page: PageScan, now: datetime | None) -> str | None:
     """A date printed beside the headline, or in a dated byline element."""
     for h1 in page.h1s[:1]:
@@ -399,9 +402,7 @@ def visible_date(page: PageScan, now: datetime | None) -> str | None:
     for tag in page.byline_boxes[:3]:
         # "by Jane Doe » Tue Aug 27, 2019 1:47 am": a forum post's or a blog's byline line.
         text = element_text(tag)
-        classes = tag.get("class") or ""
-        classes = classes if isinstance(classes, str) else " ".join(classes)
-        if "review" in classes.lower() or re.search(r"updated|modified|joined|reviewed", text, re.I):
+        if "review" in class_string(tag.get("class")).lower() or _NOT_PUBLISHED_RE.search(text):
             continue  # a customer review's author, a profile, or not the publication
         if len(text) <= 160:
             value = parse_date(text, now)
