@@ -443,12 +443,7 @@ def _hosts(url: str | None) -> tuple[str, ...]:
 
 
 def _site_names(meta: Metadata) -> tuple[str, ...]:
-    names = [meta.site or ""]
-    host = site_from_url(meta.url)
-    if host:
-        names.append(host)
-        names.append(host.split(".")[-2] if host.count(".") >= 1 else host)
-    return tuple(n for n in names if n)
+    return tuple(n for n in (meta.site or "", *_hosts(meta.url)) if n)
 
 
 def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metadata:
@@ -456,7 +451,8 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     meta = Metadata()
     page = scan(soup)
     # The "Updated" date the page prints is what it tells its readers; markup comes next.
-    meta.offer("updated", visible_updated(page, now), "page-text")
+    printed_update = visible_updated(page, now)
+    meta.offer("updated", printed_update, "page-text")
     author_sources: list[tuple[str, list[str]]] = []
     _from_json_ld(page, meta, author_sources, now)
     _from_meta(page, meta, author_sources, now)
@@ -469,7 +465,7 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     if not meta.published:
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.
-        meta.offer("published", visible_updated(page, now), "page-text-updated")
+        meta.offer("published", printed_update, "page-text-updated")
     _prefer_earlier_printed_date(page, meta, now)
     if meta.updated and meta.published and meta.updated[:10] <= meta.published[:10]:
         meta.updated = None  # no change after publication worth telling apart
