@@ -128,17 +128,20 @@ def scan(soup: BeautifulSoup) -> PageScan:
 
 
 
-def strings_after(start: Tag | NavigableString, limit: int, backwards: bool = False) -> list[str]:
-    """The next (or previous) ``limit`` non-empty text strings in document order."""
-    out: list[str] = []
+def text_nodes(start: Tag | NavigableString, limit: int, backwards: bool = False) -> list[NavigableString]:
+    """The next (or previous) ``limit`` text nodes with more than spaces, in document order."""
+    out: list[NavigableString] = []
     for node in start.previous_elements if backwards else start.next_elements:
-        if type(node) is NavigableString:
-            text = node.strip()
-            if text:
-                out.append(text)
-                if len(out) >= limit:
-                    break
+        if type(node) is NavigableString and node.strip():
+            out.append(node)
+            if len(out) >= limit:
+                break
     return out
+
+
+def strings_after(start: Tag | NavigableString, limit: int, backwards: bool = False) -> list[str]:
+    """The same nodes' text, stripped."""
+    return [node.strip() for node in text_nodes(start, limit, backwards)]
 
 
 def element_text(tag: Tag) -> str:

@@ -16,7 +16,7 @@ _STOP = frozenset({
 _SEPARATOR_CHARS = "|-–—:·•/«»"
 
 
-def _fold(text: str) -> str:
+def fold_key(text: str) -> str:
     """Letters and digits only, in any script: "Newegg.com" is "neweggcom"."""
     return re.sub(r"[\W_]+", "", text.casefold())
 
@@ -33,7 +33,7 @@ _DOMAIN_RE = re.compile(
 
 def _names_site(part: str, sites: list[str]) -> bool:
     """A title part that is the site's name or its domain ("Newegg.com" for newegg)."""
-    part_f = _fold(part)
+    part_f = fold_key(part)
     if not part_f:
         return False
     if _DOMAIN_RE.match(part.strip()):
@@ -49,13 +49,13 @@ def _names_site(part: str, sites: list[str]) -> bool:
 
 def _site_forms(site: str | Iterable[str] | None) -> list[str]:
     names = [site] if isinstance(site, str) else list(site or ())
-    return [f for f in (_fold(n) for n in names if n) if f]
+    return [f for f in (fold_key(n) for n in names if n) if f]
 
 
 def _strip_once(title: str, sites: list[str], keep_prefix: bool) -> str:
     """One part off the end (or the start) when it is the site's, or a short tagline."""
     site_label, colon, rest = title.partition(": ")
-    if colon and not keep_prefix and _fold(site_label) in sites:
+    if colon and not keep_prefix and fold_key(site_label) in sites:
         return rest.strip()  # "Engora Data Blog: Small adventures with ..."
     seps = list(_SEPARATOR_RE.finditer(title))
     if not seps:
@@ -150,14 +150,14 @@ def _cut_short(title: str, titles: list[tuple[str, str]]) -> bool:
     ellipsis, and another of the page's titles that goes on from where it stops."""
     body = re.sub(r"\s*(?:\.\.\.|…)$", "", title)
     unfinished = body != title or any(title.count(o) > title.count(c) for o, c in ("()", "[]"))
-    folded = _fold(body)
+    folded = fold_key(body)
     return unfinished and bool(folded) and any(
-        len(_fold(t)) > len(folded) and _fold(t).startswith(folded) for t, _ in titles)
+        len(fold_key(t)) > len(folded) and fold_key(t).startswith(folded) for t, _ in titles)
 
 
 def _begins(heading: str, titles: list[tuple[str, str]]) -> bool:
-    folded = _fold(heading)
-    return len(folded) >= 8 and any(_fold(t).startswith(folded) for t, _ in titles)
+    folded = fold_key(heading)
+    return len(folded) >= 8 and any(fold_key(t).startswith(folded) for t, _ in titles)
 
 
 _CJK_RE = re.compile("[\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf"
@@ -212,11 +212,11 @@ def _choose(
     site_names = (site or "", *hosts)
     # An og:title that only names the site is no title, but on the site's front page.
     named = [(d, s) for d, s in declared if d]
-    declared = [(d, s) for d, s in named if home or not (site and _fold(d) == _fold(site))]
+    declared = [(d, s) for d, s in named if home or not (site and fold_key(d) == fold_key(site))]
     clean: list[tuple[str, str]] = []
     for text, source in declared:
         stripped = strip_site_suffix(text, site_names, keep_prefix=home)
-        if stripped and all(_fold(stripped) != _fold(c) for c, _ in clean):
+        if stripped and all(fold_key(stripped) != fold_key(c) for c, _ in clean):
             clean.append((stripped, source))
     clean = [(c, s) for c, s in clean if not _cut_short(c, clean)]
     first = declared[0][0] if declared else ""
@@ -227,10 +227,10 @@ def _choose(
     beside = set(parts[1:]) - {parts[0]} if len(parts) > 1 else set()
     # "Site: Headline" where another declared title is the headline alone: the label is
     # the site's name too.
-    folded_clean = {_fold(c) for c, _ in clean}
+    folded_clean = {fold_key(c) for c, _ in clean}
     for text, _ in declared:
         label, colon, rest = text.partition(": ")
-        if colon and _fold(rest) in folded_clean and _fold(label) not in folded_clean:
+        if colon and fold_key(rest) in folded_clean and fold_key(label) not in folded_clean:
             beside.add(label.strip().lower())
     if len(headings) > 1:
         # Of several headings, one a declared title begins with is the headline ("The
@@ -239,7 +239,7 @@ def _choose(
     for heading in headings:
         heading = re.sub(r"\s+", " ", heading).strip()
         folded = heading.lower()
-        if not 4 <= len(heading) <= 300 or _fold(heading) in _site_forms(site_names):
+        if not 4 <= len(heading) <= 300 or fold_key(heading) in _site_forms(site_names):
             continue  # a logo: the site's name set as the page's heading
         if len(parts) > 1 and folded == parts[0]:
             return heading, "h1"

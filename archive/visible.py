@@ -23,8 +23,9 @@ from .authors import (
     names_organisation,
 )
 from .dates import is_dateline, parse_date
-from .pagescan import PageScan, element_text, strings_after
+from .pagescan import PageScan, element_text, strings_after, text_nodes
 from .soup import class_string
+from .titles import fold_key
 
 _BYLINE_RE = re.compile(
     r"^\s*(?:written\s+by|posted\s+by|words\s+by|story\s+by|reporting\s+by|by:?|author\s*:|"
@@ -136,20 +137,10 @@ def _in_menu_or_sentence(node: NavigableString) -> bool:
     return False
 
 
-def _text_nodes(start: Tag, limit: int, backwards: bool = False) -> list[NavigableString]:
-    out: list[NavigableString] = []
-    for node in start.previous_elements if backwards else start.next_elements:
-        if type(node) is NavigableString and node.strip():
-            out.append(node)
-            if len(out) >= limit:
-                break
-    return out
-
-
 def _headline_byline(page: PageScan, h1s: list[Tag]) -> str | None:
     """A "By Jane Doe" line (or a "By" label and the names after it) under the headline."""
     for h1 in h1s:
-        nodes = _text_nodes(h1, 30)
+        nodes = text_nodes(h1, 30)
         strings = [node.strip() for node in nodes]
         for i, text in enumerate(strings):
             if len(text) > 200:
@@ -215,8 +206,8 @@ def _dated_byline(page: PageScan, h1s: list[Tag]) -> str | None:
     ("Dec 17, 2025 · Healthy Living"), not the author.
     """
     for h1 in h1s:
-        after = _text_nodes(h1, 30)
-        for nodes in (after, _text_nodes(h1, 10, backwards=True)[::-1]):
+        after = text_nodes(h1, 30)
+        for nodes in (after, text_nodes(h1, 10, backwards=True)[::-1]):
             for i, node in enumerate(nodes):
                 if not is_dateline(node.strip()):
                     name = _date_then_name(node.strip())
@@ -242,7 +233,7 @@ def _author_link(h1s: list[Tag]) -> str | None:
     """A name under the headline that links to that person's page ("/authors/jane-doe"):
     among the first things printed after the headline, before the text begins."""
     for h1 in h1s:
-        after = [node for node in _text_nodes(h1, 12) if h1 not in node.parents]
+        after = [node for node in text_nodes(h1, 12) if h1 not in node.parents]
         for node in after[:3]:
             link = node.find_parent("a")
             href = str(link.get("href") or "") if link is not None else ""
@@ -304,17 +295,13 @@ def _headline(page: PageScan, title: str | None) -> list[Tag]:
     title (a site's name, a pull quote) and a lower heading is."""
     first = page.h1s[:1]
     # "What People Love | Rust Blog": the title with or without the site's name after it.
-    wanted = {_title_key(t) for t in (title or "", re.split(r"\s+[|–—·-]\s+", title or "")[0])}
+    wanted = {fold_key(t) for t in (title or "", re.split(r"\s+[|–—·-]\s+", title or "")[0])}
     wanted.discard("")
-    if wanted and not (first and _title_key(heading_text(first[0])) in wanted):
+    if wanted and not (first and fold_key(heading_text(first[0])) in wanted):
         for tag in page.subheads:
-            if _title_key(heading_text(tag)) in wanted:
+            if fold_key(heading_text(tag)) in wanted:
                 return [tag]
     return first
-
-
-def _title_key(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
 
 
 def page_authors(page: PageScan, authors: list, title: str | None = None) -> None:
@@ -375,12 +362,15 @@ def _before_prose(strings: list[str]) -> list[str]:
 _NOT_PUBLISHED_RE = re.compile(r"updated|modified|joined|reviewed", re.I)
 
 
+def _around(h1: Tag) -> tuple[list[str], list[str]]:
+    """The strings under a headline before its article's text, and the few above it."""
+    return _before_prose(strings_after(h1, 40)), strings_after(h1, 15, backwards=True)[::-1]
+
+
 def visible_date(page: PageScan, now: datetime | None) -> str | None:
     """A date printed beside the headline, or in a dated byline element."""
     for h1 in page.h1s[:1]:
-        after = _before_prose(strings_after(h1, 40))
-        before = strings_after(h1, 15, backwards=True)[::-1]
-        for strings in (after, before):
+        for strings in _around(h1):
             for i, text in enumerate(strings):
                 if len(text) > 120:
                     continue
@@ -434,9 +424,7 @@ def printed_date(page: PageScan, now: datetime | None) -> str | None:
     date.
     """
     for h1 in page.h1s[:1]:
-        after = _before_prose(strings_after(h1, 40))
-        before = strings_after(h1, 15, backwards=True)[::-1]
-        for strings in (after, before):
+        for strings in _around(h1):
             for i, text in enumerate(strings):
                 if is_dateline(text, now):
                     label = _label(strings, i)
