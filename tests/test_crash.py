@@ -1,12 +1,42 @@
-"""Crash safety, really done: ingests SIGKILLed at random moments, then run to the end."""
+"""Crash safety, really done: ingests, rebuilds, re-extractions and forgets SIGKILLed at
+random moments, then run to the end."""
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from tests.crashing import crash_loop
+from archive.records import CLEANER_VERSION
+from tests.corpus import write_corpus
+from tests.crashing import ROOT, archive_command, crash_loop
+
+ENV = dict(os.environ, PYTHONPATH=str(ROOT))
+
+
+def _run(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=ENV, timeout=300)
+
+
+def _killed_after(home: Path, args: tuple[str, ...], seconds: float) -> bool:
+    """Start an archive command, SIGKILL it after ``seconds`` unless it has ended; True when
+    it was killed."""
+    proc = subprocess.Popen(archive_command(home, *args), env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(seconds)
+    killed = proc.poll() is None
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return killed
 
 
 def _assert_intact(figures) -> None:
@@ -35,22 +65,9 @@ def test_ingest_survives_twenty_kills(tmp_path: Path) -> None:
 def test_reindex_killed_at_any_moment_leaves_a_searchable_index(tmp_path: Path) -> None:
     """A rebuild is written beside the index in use; killing it loses nothing and the next
     one finishes."""
-    import json
-    import os
-    import random
-    import signal
-    import subprocess
-    import time
-
-    from tests.corpus import write_corpus
-    from tests.crashing import ROOT, archive_command
-
     home = tmp_path / "home"
     write_corpus(tmp_path / "pages", 400)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=300)
+    run = partial(_run, home)
 
     assert run("ingest", str(tmp_path / "pages")).returncode == 0
     expected = json.loads(run("search", "--json", "--limit", "1").stdout)["total"]
@@ -60,13 +77,7 @@ def test_reindex_killed_at_any_moment_leaves_a_searchable_index(tmp_path: Path) 
     rng = random.Random(11)
     kills = 0
     for _ in range(5):
-        proc = subprocess.Popen(archive_command(home, "reindex"), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.7) * took)  # start-up, writing, or swapping in
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait(timeout=60)
+        kills += _killed_after(home, ("reindex",), rng.uniform(0.1, 0.7) * took)  # start-up, writing, swapping in
         assert json.loads(run("search", "--json", "--limit", "1").stdout)["total"] == expected
     assert kills >= 3
     assert "reindexed 400 articles" in run("reindex").stdout
@@ -80,24 +91,10 @@ def test_reextract_killed_at_any_moment_loses_nothing_and_resumes(tmp_path: Path
     """Each article is rewritten in one transaction with its index-queue row, so a killed
     re-extraction leaves every record either old or new, searchable, and the next run
     finishes what is left."""
-    import json
-    import os
-    import random
-    import signal
-    import sqlite3
-    import subprocess
-    import time
-
-    from archive.records import CLEANER_VERSION
-    from tests.corpus import write_corpus
-    from tests.crashing import ROOT, archive_command
 
     home = tmp_path / "home"
     write_corpus(tmp_path / "pages", 200)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=300)
+    run = partial(_run, home)
 
     def total(query: str) -> int:
         return json.loads(run("search", query, "--json", "--limit", "1").stdout)["total"]
@@ -124,13 +121,7 @@ def test_reextract_killed_at_any_moment_loses_nothing_and_resumes(tmp_path: Path
     kills = 0
     spoiled = articles
     for _ in range(4):
-        proc = subprocess.Popen(archive_command(home, "reextract"), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.1, 0.5) * took)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait(timeout=60)
+        kills += _killed_after(home, ("reextract",), rng.uniform(0.1, 0.5) * took)
         assert total("") == articles
         db = sqlite3.connect(home / "archive.db")
         stale = db.execute("SELECT COUNT(*) FROM articles WHERE cleaner_version = '0'").fetchone()[0]
@@ -154,23 +145,10 @@ def test_forget_killed_at_any_moment_leaves_each_article_whole_or_gone(tmp_path:
     """The records, versions and the index's delete row go in one transaction: a killed
     `forget --purge` leaves an article either kept (record, search hit, original) or
     forgotten (none of them once the queued change is applied), never half."""
-    import json
-    import os
-    import random
-    import signal
-    import sqlite3
-    import subprocess
-    import time
-
-    from tests.corpus import write_corpus
-    from tests.crashing import ROOT, archive_command
 
     home = tmp_path / "home"
     write_corpus(tmp_path / "pages", 40)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=300)
+    run = partial(_run, home)
 
     assert run("ingest", str(tmp_path / "pages")).returncode == 0
     ids = sorted(json.loads(line)["id"] for line in run("export").stdout.splitlines())
@@ -180,13 +158,8 @@ def test_forget_killed_at_any_moment_leaves_each_article_whole_or_gone(tmp_path:
     rng = random.Random(3)
     kills = 0
     for article in ids[1:9]:
-        proc = subprocess.Popen(archive_command(home, "forget", article, "--purge"), env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.9) * took)  # importing, deleting, indexing or purging
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
-        proc.wait(timeout=60)
+        # importing, deleting, indexing or purging
+        kills += _killed_after(home, ("forget", article, "--purge"), rng.uniform(0.3, 0.9) * took)
     assert kills >= 2
     repaired = run("check", "--repair")
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
