@@ -27,6 +27,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -244,7 +245,8 @@ def _from_meta(page: PageScan, meta: Metadata, authors: list, now: datetime | No
         if value:
             meta.offer("updated", value, "meta")
             break
-    for key in _PUBLISHED_KEYS + tuple(k for k in m if _PUBLISHED_KEY_RE.search(k)):
+    # the prefixed names are looked for only when none of the usual ones gives a date
+    for key in chain(_PUBLISHED_KEYS, (k for k in m if _PUBLISHED_KEY_RE.search(k))):
         value = parse_date(get(key), now)
         if value:
             meta.offer("published", value, "meta")
