@@ -24,14 +24,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.dates import parse_date  # noqa: E402
-from archive.decode import decode  # noqa: E402
-from archive.errors import ArchiveError  # noqa: E402
-from archive.extract import extract_bytes  # noqa: E402
-from archive.metadata import _PUBLISHED_KEYS, _ld_objects, _types  # noqa: E402
-from archive.pagescan import PageScan, scan  # noqa: E402
-from archive.soup import parse_html  # noqa: E402
-from archive.visible import printed_date, visible_updated  # noqa: E402
+from archive.contract.errors import ArchiveError  # noqa: E402
+from archive.extraction.dates import parse_date  # noqa: E402
+from archive.extraction.decode import decode  # noqa: E402
+from archive.extraction.extract import extract_bytes  # noqa: E402
+from archive.extraction.metadata import _PUBLISHED_KEYS, _ld_objects, _types  # noqa: E402
+from archive.extraction.pagescan import PageScan, scan  # noqa: E402
+from archive.extraction.soup import parse_html  # noqa: E402
+from archive.extraction.visible import printed_date, visible_updated  # noqa: E402
 from benchmarks.extraction import load_pages  # noqa: E402
 from benchmarks.scoring import date_correct  # noqa: E402
 

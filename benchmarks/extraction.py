@@ -41,8 +41,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.errors import ArchiveError  # noqa: E402
-from archive.extract import extract_bytes  # noqa: E402
+from archive.contract.errors import ArchiveError  # noqa: E402
+from archive.extraction.extract import extract_bytes  # noqa: E402
 from benchmarks.scoring import (  # noqa: E402
     body_scores,
     date_correct,

@@ -10,8 +10,8 @@ import argparse
 import time
 from pathlib import Path
 
-from archive.errors import QueryError
-from archive.service import Archive
+from archive.contract.errors import QueryError
+from archive.operations.service import Archive
 from index.search import SearchRequest
 
 QUERIES = (

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import RARE_WORDS, world  # noqa: E402
 from whoosh.analysis import STOP_WORDS  # noqa: E402
 
-from archive.service import Archive  # noqa: E402
+from archive.operations.service import Archive  # noqa: E402
 from index.search import SearchRequest  # noqa: E402
 
 

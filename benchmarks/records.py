@@ -25,8 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from archive.errors import ArchiveError  # noqa: E402
-from archive.extract import extract_bytes  # noqa: E402
+from archive.contract.errors import ArchiveError  # noqa: E402
+from archive.extraction.extract import extract_bytes  # noqa: E402
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -23,7 +23,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from archive.errors import QueryError
+from archive.contract.errors import QueryError
 
 from .columns import Columns
 from .postings import EMPTY, decode_positions, postings_arrays, postings_ids, spread

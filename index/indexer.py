@@ -19,8 +19,8 @@ from pathlib import Path
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from archive.lifeline import cores, forkserver_context
-from archive.store import RecordStore
+from archive.contract.lifeline import cores, forkserver_context
+from archive.storage.store import RecordStore
 
 from . import columns, merging
 from .location import IndexLocation

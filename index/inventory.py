@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.fields import Schema
 
-from archive.records import Record
+from archive.contract.records import Record
 
 from .location import IndexLocation
 from .schema import document_for

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, Index
 
-from archive.errors import StoreError
+from archive.contract.errors import StoreError
 
 from .schema import SCHEMA_VERSION, build_schema
 

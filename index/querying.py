@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh.qparser import GtLtPlugin, MultifieldParser
 from whoosh.query import Query
 
-from archive.errors import QueryError
+from archive.contract.errors import QueryError
 
 from .schema import build_schema
 

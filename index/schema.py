@@ -17,7 +17,7 @@ from typing import Any
 from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from archive.records import Record
+from archive.contract.records import Record
 
 SCHEMA_VERSION = "1"
 

@@ -15,7 +15,7 @@ import numpy as np
 from whoosh import collectors, highlight
 from whoosh.query import Query
 
-from archive.errors import NotFoundError, QueryError
+from archive.contract.errors import NotFoundError, QueryError
 
 from .docsets import Deadline, Memo, docs, intersect
 from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with

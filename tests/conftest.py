@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
+from archive.cli.app import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -45,7 +45,7 @@ def run(home: Path):
 @pytest.fixture(scope="session")
 def ingested_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive holding the whole demo corpus, built once per test session (read-only use)."""
-    from archive.service import Archive
+    from archive.operations.service import Archive
 
     root = tmp_path_factory.mktemp("raw-home")
     with Archive(root) as archive:

@@ -15,9 +15,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from archive.records import article_id
-from archive.store import RecordStore
-from archive.urls import fold_url
+from archive.contract.records import article_id
+from archive.extraction.urls import fold_url
+from archive.storage.store import RecordStore
 from index.inventory import stored_documents
 from index.location import IndexLocation
 from tests.corpus import page, paragraph

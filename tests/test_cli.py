@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from archive.cli import cli
+from archive.cli.app import cli
 from tests.conftest import DATA, FOUNDING_HTML, FOUNDING_TXT, RAW
 
 TITLE = "Belarus Resisting Russian Missile Deployment"
@@ -199,8 +199,8 @@ def test_home_from_environment(tmp_path: Path, monkeypatch) -> None:
 
 
 def test_second_writer_is_told_to_wait(run, home: Path) -> None:
-    from archive.home import Home
-    from archive.lock import WriteLock
+    from archive.storage.home import Home
+    from archive.storage.lock import WriteLock
 
     with WriteLock(Home.open(home).lock_path):
         result = run("ingest", str(FOUNDING_TXT), expect=1)

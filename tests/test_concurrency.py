@@ -9,9 +9,9 @@ import threading
 import time
 from pathlib import Path
 
-from archive.home import Home
-from archive.lock import WriteLock
-from archive.service import Archive
+from archive.operations.service import Archive
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
 from index.location import IndexLocation
 from index.search import ArchiveSearcher, SearchRequest
 from tests.corpus import write_corpus

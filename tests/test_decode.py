@@ -6,8 +6,8 @@ import gzip
 
 import pytest
 
-from archive.decode import decode, looks_like_html, truncation_reason
-from archive.errors import InputError
+from archive.contract.errors import InputError
+from archive.extraction.decode import decode, looks_like_html, truncation_reason
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pytest
 
-from archive.cli import cli
+from archive.cli.app import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from archive.cli import cli
-from archive.export import COLUMNS
+from archive.cli.app import cli
+from archive.operations.export import COLUMNS
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import InputError
-from archive.extract import extract_bytes, extract_file
+from archive.contract.errors import InputError
+from archive.extraction.extract import extract_bytes, extract_file
 from tests.conftest import FOUNDING_HTML, FOUNDING_TXT
 
 FURNITURE = ("Facebook", "Twitter", "Google+", "Pinterest", "LinkedIn", "Gmail", "VKontakte",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from archive.originals import OriginalStore
-from archive.records import article_id
-from archive.store import RecordStore
+from archive.contract.records import article_id
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.location import IndexLocation
 from tests.corpus import write_corpus
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import StoreError
+from archive.contract.errors import StoreError
 from index.location import IndexLocation
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.authors import clean_authors
-from archive.dates import parse_date
-from archive.extract import extract_bytes
-from archive.titles import strip_site_suffix
+from archive.extraction.authors import clean_authors
+from archive.extraction.dates import parse_date
+from archive.extraction.extract import extract_bytes
+from archive.extraction.titles import strip_site_suffix
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 SENTENCE = "The council met on Tuesday to discuss the new bridge, the budget and the parks. "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.service import Archive
+from archive.operations.service import Archive
 from index.merging import FACTOR, choose
 from index.search import SearchRequest
 
@@ -17,7 +17,7 @@ DATA = ROOT / "tests" / "data"
 
 
 def _articles(home: Path) -> dict[str, tuple[str, tuple[str, ...], str | None]]:
-    from archive.store import RecordStore
+    from archive.storage.store import RecordStore
 
     with RecordStore(home / "archive.db") as store:
         return {r.id: (r.title, r.authors, r.published) for r in store.iter_records()}
@@ -78,7 +78,7 @@ def test_merge_budget_takes_the_cheapest_groups_and_stops_before_a_costly_one() 
 def test_reindexing_an_article_already_in_the_index_never_doubles_it(tmp_path: Path) -> None:
     """A crash after the index commit but before the queue rows were cleared leaves the
     rows queued for articles that are already indexed: indexing them again replaces them."""
-    from archive.store import RecordStore
+    from archive.storage.store import RecordStore
     from index.indexer import sync
     from index.location import IndexLocation
 
@@ -98,7 +98,7 @@ def test_reindexing_an_article_already_in_the_index_never_doubles_it(tmp_path: P
 def test_a_long_ingest_updates_the_index_at_doubling_intervals(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archive.ingest as ingesting
+    import archive.operations.ingest as ingesting
 
     batch = tmp_path / "batch"
     shutil.copytree(RAW / "wcxb", batch)
@@ -122,7 +122,7 @@ def test_a_long_ingest_updates_the_index_at_doubling_intervals(
 def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import archive.ingest as ingesting
+    import archive.operations.ingest as ingesting
 
     # Many small updates run beside the ingest, and the batch stores each article twice
     # (a first capture, then an edited one with the same URL): whatever the timing, the

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import ArchiveError
-from archive.extract import extract_bytes
+from archive.contract.errors import ArchiveError
+from archive.extraction.extract import extract_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "data" / "quality"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.errors import QueryError
-from archive.service import Archive
+from archive.contract.errors import QueryError
+from archive.operations.service import Archive
 from index import docsets, postings
 from index.docsets import Deadline, docs
 from index.facets import columns

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-import archive.extract as extraction
-from archive.home import Home
-from archive.reextract import CHECKPOINT_KEY, Reextractor
-from archive.store import RecordStore
+import archive.extraction.extract as extraction
+from archive.operations.reextract import CHECKPOINT_KEY, Reextractor
+from archive.storage.home import Home
+from archive.storage.store import RecordStore
 from tests.corpus import write_corpus
 
 
@@ -91,7 +91,7 @@ def test_reextract_all_resumes_after_an_interruption(home: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "in", 12)
     run("ingest", str(tmp_path / "in"))
-    from archive.service import Archive
+    from archive.operations.service import Archive
 
     done: list[str] = []
     real = Reextractor.article
@@ -103,7 +103,7 @@ def test_reextract_all_resumes_after_an_interruption(home: Path, tmp_path: Path,
         return real(self, article_id, **kw)
 
     monkeypatch.setattr(Reextractor, "article", dies_after_five)
-    monkeypatch.setattr("archive.reextract.BATCH", 2)
+    monkeypatch.setattr("archive.operations.reextract.BATCH", 2)
     with Archive(home) as archive, pytest.raises(KeyboardInterrupt):
         archive.reextract(everything=True)
     with RecordStore(Home.open(home).db_path) as store:

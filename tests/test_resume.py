@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import archive.parallel as extracting
+import archive.operations.pool as extracting
 from tests.corpus import write_corpus
 
 

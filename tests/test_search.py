@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.errors import QueryError
-from archive.service import Archive
+from archive.contract.errors import QueryError
+from archive.operations.service import Archive
 from index.search import SearchRequest
 
 

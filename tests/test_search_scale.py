@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.cli import cli
-from archive.errors import QueryError
-from archive.service import Archive
+from archive.cli.app import cli
+from archive.contract.errors import QueryError
+from archive.operations.service import Archive
 from index.querying import parse_query
 from index.search import SearchRequest
 

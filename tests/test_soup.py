@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from archive import soup as fast
-from archive.decode import decode
-from archive.soup import collector_paused, parse_html
+from archive.extraction import soup as fast
+from archive.extraction.decode import decode
+from archive.extraction.soup import collector_paused, parse_html
 
 DATA = Path(__file__).resolve().parent / "data"
 LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")

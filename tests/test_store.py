@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.originals import OriginalStore
-from archive.records import Record, article_id
-from archive.store import RecordStore
+from archive.contract.records import Record, article_id
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 
@@ -105,7 +105,7 @@ def test_originals_are_content_addressed_and_compressed(tmp_path: Path) -> None:
 
 def test_home_created_by_another_process_meanwhile_is_used(tmp_path: Path, monkeypatch) -> None:
     """Two commands started at once on a new home both see it appear; neither fails."""
-    from archive.home import Home
+    from archive.storage.home import Home
 
     target = tmp_path / "home"
     real_exists = Path.exists

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.extract import extract_bytes
+from archive.extraction.extract import extract_bytes
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 BODY = "<p>" + "The council met on Tuesday to discuss the new bridge and the parks. " * 6 + "</p>"

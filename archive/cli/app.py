@@ -15,19 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from archive import __version__
+from archive.contract.errors import ArchiveError, InputError
+from archive.contract.records import Record
+from archive.storage.home import ENV_VAR
 from index.indexer import SYNC_EVERY
 from index.search import HISTOGRAMS, SORTS, Hit, SearchRequest, SearchResult
 
-from . import __version__
-from .cli_lifecycle import COMMANDS as LIFECYCLE_COMMANDS
-from .cli_lifecycle import print_versions
-from .cli_support import emit_json, open_archive
-from .errors import ArchiveError, InputError
-from .home import ENV_VAR
-from .records import Record
+from .lifecycle import COMMANDS as LIFECYCLE_COMMANDS
+from .lifecycle import print_versions
+from .support import emit_json, open_archive
 
 if TYPE_CHECKING:
-    from .ingest import Outcome
+    from archive.operations.ingest import Outcome
 
 
 class _Group(click.Group):
@@ -82,7 +82,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
     be stored gets a one-line error on stderr; the rest go on. Exit code 1 if any failed.
     """
-    from .ingest import find_inputs  # the HTML parser is imported only by commands using it
+    from archive.operations.ingest import find_inputs  # the HTML parser is imported only by commands using it
 
     archive = open_archive(ctx)
     files = list(find_inputs(paths))
@@ -258,8 +258,8 @@ def _print_record(record: Record) -> None:
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Clean pages and print them, storing nothing."""
-    from .extract import extract_file
-    from .ingest import find_inputs
+    from archive.extraction.extract import extract_file
+    from archive.operations.ingest import find_inputs
 
     failed = 0
     first = True

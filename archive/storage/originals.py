@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .errors import StoreError
+from archive.contract.errors import StoreError
 
 
 class OriginalStore:

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .errors import InputError
-from .extract import extract_bytes
-from .lifeline import cores, forkserver_context
-from .originals import OriginalStore
-from .records import Record
+from archive.contract.errors import InputError
+from archive.contract.lifeline import cores, forkserver_context
+from archive.contract.records import Record
+from archive.extraction.extract import extract_bytes
+from archive.storage.originals import OriginalStore
 
 T = TypeVar("T")
 SMALL_BATCH = 32  # fewer files than this are not worth starting processes for

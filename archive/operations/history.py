@@ -11,9 +11,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import NotFoundError
-from .records import Record
-from .store import RecordStore
+from archive.contract.errors import NotFoundError
+from archive.contract.records import Record
+from archive.storage.store import RecordStore
 
 METADATA_FIELDS = ("title", "authors", "published", "updated", "url", "site", "language", "tags",
                    "description")

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import TextIO
 
-from .records import Record
-from .store import RecordStore
+from archive.contract.records import Record
+from archive.storage.store import RecordStore
 
 FORMATS = ("jsonl", "csv")
 COLUMNS = tuple(f.name for f in fields(Record))

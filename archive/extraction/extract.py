@@ -13,11 +13,13 @@ from pathlib import Path
 
 from bs4.builder import ParserRejectedMarkup
 
+from archive.contract.errors import InputError
+from archive.contract.records import CLEANER_VERSION, Record, article_id, count_words
+
 from .authors import name_like
 from .clean import clean_html, clean_text_lines
 from .dates import is_dateline
 from .decode import decode, looks_like_html, truncation_reason
-from .errors import InputError
 from .metadata import (
     Metadata,
     clean_authors,
@@ -26,7 +28,6 @@ from .metadata import (
     strip_site_suffix,
     text_byline,
 )
-from .records import CLEANER_VERSION, Record, article_id, count_words
 from .soup import collector_paused, parse_html
 from .urls import fold_url
 

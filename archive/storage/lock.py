@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from .errors import BusyError
+from archive.contract.errors import BusyError
 
 
 class WriteLock:

@@ -22,15 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.contract.errors import InputError, StoreError
+from archive.contract.records import Record
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.indexer import sync
 from index.location import IndexLocation
-
-from .errors import InputError, StoreError
-from .home import Home
-from .lock import WriteLock
-from .originals import OriginalStore
-from .records import Record
-from .store import RecordStore
 
 HOLD_RATIO = 0.5
 """A new body with fewer than this share of the old body's words is held back."""
@@ -89,7 +88,7 @@ class Reextractor:
     def __init__(self, home: Home, store: RecordStore) -> None:
         self.store = store
         self.originals = OriginalStore(home.originals_dir)
-        from . import extract as extraction  # the HTML parser only for the commands needing it
+        from archive.extraction import extract as extraction  # the HTML parser only for the commands needing it
 
         self.extraction = extraction
         self.cleaner = extraction.CLEANER_VERSION

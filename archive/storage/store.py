@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotFoundError, StoreError
-from .records import Record
+from archive.contract.errors import NotFoundError, StoreError
+from archive.contract.records import Record
 
 SCHEMA_VERSION = 1
 

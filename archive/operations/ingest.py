@@ -15,17 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.contract.records import Record
+from archive.extraction.decode import looks_like_html
+from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of, now_utc
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.indexer import SYNC_EVERY, sync
 from index.location import IndexLocation
 
-from .decode import looks_like_html
-from .extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of, now_utc
-from .home import Home
-from .lock import WriteLock
-from .originals import OriginalStore
-from .parallel import extract_all
-from .records import Record
-from .store import RecordStore
+from .pool import extract_all
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from .errors import InputError
+from archive.contract.errors import InputError
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),

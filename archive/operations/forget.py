@@ -6,13 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.indexer import sync
 from index.location import IndexLocation
-
-from .home import Home
-from .lock import WriteLock
-from .originals import OriginalStore
-from .store import RecordStore
 
 
 @dataclass(slots=True)

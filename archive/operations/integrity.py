@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.contract.errors import StoreError
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.indexer import rebuild, sync
 from index.inventory import index_schema, stored_documents, stored_form
 from index.location import IndexLocation
-
-from .errors import StoreError
-from .home import Home
-from .lock import WriteLock
-from .originals import OriginalStore
-from .store import RecordStore
 
 # problem kinds
 ORIGINAL_MISSING = "original-missing"
@@ -164,7 +163,7 @@ def total_work(home: Home) -> int:
 
 
 def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
-    from . import extract as extraction  # the HTML parser only for the commands needing it
+    from archive.extraction import extract as extraction  # the HTML parser only for the commands needing it
 
     report = CheckReport(cleaner_version=extraction.CLEANER_VERSION)
     tick = progress or (lambda: None)
@@ -182,7 +181,7 @@ def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) 
 
 
 def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
-    from . import extract as extraction
+    from archive.extraction import extract as extraction
 
     for path in store.paths_for_sha(sha):
         try:

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
+from archive.contract.errors import StoreError
 
 ENV_VAR = "ARCHIVE_HOME"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .service import Archive
+from archive.operations.service import Archive
 
 
 def open_archive(ctx: click.Context, *, create: bool = True) -> Archive:

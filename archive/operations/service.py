@@ -10,6 +10,11 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from archive.contract.records import CLEANER_VERSION, Record
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
 from index.indexer import rebuild
 from index.location import IndexLocation
 from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
@@ -17,13 +22,8 @@ from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
 from . import export as exporting
 from . import integrity
 from .forget import ForgetResult, forget
-from .home import Home
-from .lock import WriteLock
-from .originals import OriginalStore
-from .records import CLEANER_VERSION, Record
+from .history import VersionDiff, VersionInfo, diff_versions, list_versions
 from .reextract import ReextractOutcome, ReextractSummary, reextract
-from .store import RecordStore
-from .versions import VersionDiff, VersionInfo, diff_versions, list_versions
 
 if TYPE_CHECKING:  # ingesting pulls in the HTML parser, which a search does not need
     from .ingest import IngestSummary, Outcome
@@ -60,7 +60,7 @@ class Archive:
     ) -> IngestSummary:
         """``jobs`` extraction processes; None means one per core (small batches use one)."""
         from .ingest import ingest
-        from .parallel import SMALL_BATCH, default_jobs
+        from .pool import SMALL_BATCH, default_jobs
 
         files = list(paths)
         if jobs is None:

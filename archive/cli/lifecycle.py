@@ -15,14 +15,14 @@ from typing import Any
 
 import click
 
+from archive.contract.errors import StoreError
+from archive.operations.export import FORMATS
+from archive.operations.history import VersionDiff, VersionInfo
+from archive.operations.integrity import CheckReport
+from archive.operations.reextract import ReextractOutcome
 from index.search import SearchRequest
 
-from .cli_support import emit_json, open_archive
-from .errors import StoreError
-from .export import FORMATS
-from .integrity import CheckReport
-from .reextract import ReextractOutcome
-from .versions import VersionDiff, VersionInfo
+from .support import emit_json, open_archive
 
 _wait_option = click.option("--wait", type=float, default=0.0, show_default=True,
                             help="Seconds to wait for another writer to finish.")

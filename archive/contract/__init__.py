@@ -1,0 +1,1 @@
+"""The bottom of the house: what every layer shares (records, errors, process helpers)."""

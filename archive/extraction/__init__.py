@@ -1,0 +1,1 @@
+"""Page extraction: one capture's bytes to one normalized Record, with no I/O of its own."""

@@ -1,0 +1,1 @@
+"""Operations: what a user asks of an archive (ingest, reextract, forget, check, export)."""
