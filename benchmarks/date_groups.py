@@ -28,10 +28,10 @@ from archive.contract.errors import ArchiveError  # noqa: E402
 from archive.extraction.dates import parse_date  # noqa: E402
 from archive.extraction.decode import decode  # noqa: E402
 from archive.extraction.extract import extract_bytes  # noqa: E402
-from archive.extraction.metadata import _PUBLISHED_KEYS, _ld_objects, _types  # noqa: E402
+from archive.extraction.markup import _PUBLISHED_KEYS, _ld_objects, _types  # noqa: E402
 from archive.extraction.pagescan import PageScan, scan  # noqa: E402
+from archive.extraction.printed_dates import printed_date, visible_updated  # noqa: E402
 from archive.extraction.soup import parse_html  # noqa: E402
-from archive.extraction.visible import printed_date, visible_updated  # noqa: E402
 from benchmarks.extraction import load_pages  # noqa: E402
 from benchmarks.scoring import date_correct  # noqa: E402
 

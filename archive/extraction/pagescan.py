@@ -2,7 +2,7 @@
 
 Walking a parsed page costs as much as several of the rules together, so the walk happens
 once: meta tags, JSON-LD scripts, headings, ``<time>`` elements, author and date markup
-and "Written by" strings are gathered here, and the rules in metadata.py and visible.py
+and "Written by" strings are gathered here, and the rules in metadata.py, bylines.py and printed_dates.py
 look only at what was gathered.
 """
 

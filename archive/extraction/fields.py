@@ -1,0 +1,66 @@
+"""The metadata fields gathered for one page, and how raw values become field values.
+
+Every source (JSON-LD, meta tags, the printed page) offers values through
+``Metadata.offer``; the first trusted source to give a field its value wins, and the
+source is kept beside it in ``provenance``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .authors import unescape
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    url: str | None = None
+    site: str | None = None
+    language: str | None = None
+    tags: list[str] = field(default_factory=list)
+    description: str | None = None
+    updated: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+    def offer(self, name: str, value: Any, source: str) -> None:
+        """Set a field unless a more trusted source already did."""
+        if isinstance(value, str):
+            value = re.sub(r"\s+", " ", unescape(value)).strip()
+        if value in (None, "", [], ()):
+            return
+        if getattr(self, name) in (None, "", []):
+            setattr(self, name, value)
+            self.provenance[name] = source
+
+
+def language_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = re.split(r"[-_\s,;]", value.strip().lower())[0]
+    return code if 2 <= len(code) <= 3 and code.isalpha() else None
+
+
+def clean_tags(values: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        tag = re.sub(r"\s+", " ", unescape(value)).strip().strip("#").strip()
+        if tag and len(tag) <= 60 and tag.lower() not in seen:
+            seen.add(tag.lower())
+            out.append(tag)
+    return out[:30]
+
+
+def site_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else (host or None)
+
+

@@ -1,0 +1,165 @@
+"""The SQLite database of an archive home: its tables, migrations and connection.
+
+A record and its "index me" row are written in one transaction, so the index can always be
+brought up to date from the store, whatever was interrupted.  WAL mode lets searches read
+while an ingest writes.  The tables' rows are read and written by the mixins beside this
+module (articles, versions, queue, held, captures); ``store.RecordStore`` joins them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from archive.contract.errors import StoreError
+from archive.contract.records import Record
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS originals (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    stored_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    identity TEXT NOT NULL UNIQUE,
+    url TEXT,
+    site TEXT,
+    title TEXT NOT NULL,
+    authors TEXT NOT NULL,          -- JSON list
+    published TEXT,                 -- ISO 8601 or NULL
+    language TEXT,
+    tags TEXT NOT NULL,             -- JSON list
+    description TEXT,
+    body TEXT NOT NULL,
+    word_count INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES originals(sha256),
+    source_path TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    cleaner_version TEXT NOT NULL,
+    provenance TEXT NOT NULL,       -- JSON object: field -> where its value came from
+    version INTEGER NOT NULL,
+    updated TEXT                    -- ISO 8601 or NULL: the page's last change, after published
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+CREATE INDEX IF NOT EXISTS articles_sha ON articles(sha256);
+CREATE TABLE IF NOT EXISTS versions (
+    article_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    record TEXT NOT NULL,           -- the whole Record as JSON
+    PRIMARY KEY (article_id, version)
+);
+CREATE INDEX IF NOT EXISTS versions_sha ON versions(sha256);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    seen_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS held (
+    article_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    cleaner_version TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    record TEXT,                    -- the held-back extraction as JSON, NULL when it failed
+    held_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+CREATE TABLE IF NOT EXISTS index_queue (
+    article_id TEXT PRIMARY KEY,
+    op TEXT NOT NULL CHECK (op IN ('index', 'delete')),
+    queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+"""
+
+COLUMNS = (
+    "id", "url", "site", "title", "authors", "published", "language", "tags", "description",
+    "body", "word_count", "sha256", "source_path", "ingested_at", "cleaner_version", "provenance",
+    "updated",
+)
+
+
+def row_to_record(row: sqlite3.Row) -> Record:
+    data = {k: row[k] for k in COLUMNS}
+    data["authors"] = json.loads(data["authors"])
+    data["tags"] = json.loads(data["tags"])
+    data["provenance"] = json.loads(data["provenance"])
+    return Record.from_dict(data)
+
+
+
+class Database:
+    """One connection to an archive's record store. One per thread; never shared."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        try:
+            if readonly:
+                uri = f"file:{path}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, timeout=30)
+            else:
+                self.db = sqlite3.connect(path, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the record store: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        try:
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+                self._migrate()
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
+                self.db.commit()
+            self.db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a usable archive database: {exc}") from exc
+
+    def _migrate(self) -> None:
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(versions)")}
+        if "reextracted_at" not in columns:
+            self.db.execute("ALTER TABLE versions ADD COLUMN reextracted_at TEXT")
+        if "updated" not in {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}:
+            self.db.execute("ALTER TABLE articles ADD COLUMN updated TEXT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "originals", "versions", "sources", "index_queue"}:
+            raise ValueError(table)
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.db:
+            if value is None:
+                self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value)
+                )
+
+    def _queue(self, article_id: str, op: str) -> None:
+        """Queue an index change inside the caller's transaction (every table module writes one)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO index_queue(article_id, op) VALUES (?, ?)", (article_id, op)
+        )
