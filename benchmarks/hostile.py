@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 from archive.contract.errors import QueryError
+from archive.contract.search import SearchRequest
 from archive.operations.service import Archive
-from index.search import SearchRequest
 
 QUERIES = (
     "a*", "*", "?*?*?*?*", "market~3", "market~2", "body:[a TO z]", "(" * 5000 + "x" + ")" * 5000,

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import RARE_WORDS, world  # noqa: E402
 from whoosh.analysis import STOP_WORDS  # noqa: E402
 
+from archive.contract.search import SearchRequest  # noqa: E402
 from archive.operations.service import Archive  # noqa: E402
-from index.search import SearchRequest  # noqa: E402
 
 
 def _words(seed: int = 7) -> tuple[list[str], list[str]]:
@@ -48,14 +48,14 @@ def classes(archive: Archive) -> dict[str, list[SearchRequest]]:
             SearchRequest(query=f'"{rng.choice(middle)} {rng.choice(common)}"') for _ in range(40)
         ],
         "term + author + date range": [
-            SearchRequest(query=w, authors=(author,), since="2015-01-01", until="2018-12-31")
+            SearchRequest(query=w, filters={"author": (author,)}, since="2015-01-01", until="2018-12-31")
             for w in common
         ],
         "term, all facets + highlights (limit 20)": [
             SearchRequest(query=w, limit=20) for w in middle[:40]
         ],
         "empty query, filters, newest first": [
-            SearchRequest(sites=(site,), since=f"{y}-01-01", sort="newest")
+            SearchRequest(filters={"site": (site,)}, since=f"{y}-01-01", sort="newest")
             for y in range(2011, 2025)
         ],
         "page 50 of a common term": [SearchRequest(query=w, page=50) for w in common],

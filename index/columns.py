@@ -22,9 +22,12 @@ from pathlib import Path
 import numpy as np
 from whoosh.reading import IndexReader
 
-from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
+from archive.contract.facets import TERM_FACETS as FACETS
 
-TERM_FACETS = {"author": "author_exact", "site": "site_exact", "tag": "tag_exact"}
+from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
+from .schema import exact_field
+
+TERM_FACETS = {name: exact_field(name) for name in FACETS}  # facet -> the field of its exact values
 DATE_FIELD = "day"
 STAMP_FIELD = "stamp"
 CACHE_VERSION = "2"

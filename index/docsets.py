@@ -24,12 +24,10 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from archive.contract.errors import QueryError
+from archive.contract.settings import current
 
 from .columns import Columns
 from .postings import EMPTY, decode_positions, postings_arrays, postings_ids, spread
-
-MAX_EXPANSION = 2000  # words a wildcard, prefix or fuzzy term may stand for
-MAX_READS = 3000  # ... and (word, segment) postings lists it may read
 
 
 class Deadline:
@@ -128,11 +126,12 @@ def _expanded(s: Searcher, cols: Columns, node: wq.Query, deadline: Deadline) ->
     field = node.fieldname
     words: set[bytes | str] = set()
     plan = []
+    limits = current()
     for i, (sub, offset) in enumerate(s.reader().leaf_readers()):
         for word in node._btexts(sub):  # the words of this segment's lexicon it stands for
             words.add(word)
             plan.append((i, sub, offset, word))
-            if len(words) > MAX_EXPANSION or len(plan) > MAX_READS:
+            if len(words) > limits.max_expansion or len(plan) > limits.max_reads:
                 raise QueryError(
                     f"{node} stands for too many words ({len(words)}+); make it more specific"
                 )

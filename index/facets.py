@@ -8,21 +8,13 @@ so a facet's count always equals what filtering by its value returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from .columns import TERM_FACETS, Columns
+from archive.contract.facets import FACETS
+from archive.contract.search import FacetValue
+
+from .columns import Columns
 from .searching import SearcherHandle
-
-FACETS = ("author", "site", "year", "tag")
-HISTOGRAMS = ("year", "month")
-
-
-@dataclass(frozen=True, slots=True)
-class FacetValue:
-    value: str
-    count: int
 
 
 def columns(handle: SearcherHandle) -> Columns:
@@ -72,13 +64,12 @@ def count_facets(
     mask[docs] = True
     days = cols.day[docs]
     days = days[days > 0]
-    for facet in FACETS:
-        if facet == "year":
+    for spec in FACETS:
+        facet = spec.name
+        if spec.kind == "year":
             years, counts = np.unique(days // 10000, return_counts=True)
             ranked = sorted((-int(n), str(y)) for y, n in zip(years, counts, strict=True))
-            out["year"] = [FacetValue(v, -n) for n, v in ranked[:limit]]
-            continue
-        if facet not in TERM_FACETS:
+            out[facet] = [FacetValue(v, -n) for n, v in ranked[:limit]]
             continue
         values = cols.values[facet]
         picked = cols.vals[facet][mask[cols.docs[facet]]]

@@ -20,6 +20,7 @@ from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
 from archive.contract.lifeline import cores, forkserver_context
+from archive.contract.settings import current
 from archive.storage.store import RecordStore
 
 from . import columns, merging
@@ -29,16 +30,13 @@ from .schema import document_for
 Progress = Callable[[int], None]
 
 WRITER_LIMITMB = 512
-PARALLEL_BATCH = 1000  # documents from which a commit is written on every core
-SYNC_EVERY = 2000  # stored articles between index updates during a long ingest
-COMMIT_MAX = 50_000  # documents in one index commit (one segment per core)
 CREDIT_KEY = "index.merge_credit"
 
 
 def _writer(ix: Index, docs: int = 0) -> IndexWriter:
     """A writer for ``docs`` documents: big batches are analysed on every core, each
     process writing its own segment (the merge policy folds them in later)."""
-    procs = cores() if docs >= PARALLEL_BATCH else 1
+    procs = cores() if docs >= current().parallel_batch else 1
     if procs > 1:
         forkserver_context()  # sub-writers die with this process if it is killed
         return ix.writer(
@@ -52,7 +50,7 @@ def sync(
     location: IndexLocation,
     *,
     batch: int = 2000,
-    commit_max: int = COMMIT_MAX,
+    commit_max: int | None = None,
     progress: Progress | None = None,
     merge: bool = True,
     once: bool = False,
@@ -71,7 +69,7 @@ def sync(
     done = 0
     try:
         while True:
-            items = store.pending(commit_max)
+            items = store.pending(commit_max or current().commit_max)
             if not items:
                 break
             writer = _writer(ix, sum(1 for _aid, op in items if op == "index"))
@@ -145,11 +143,11 @@ def rebuild(
 
     ix = whoosh_index.open_dir(str(folder))
     count = 0
-    parallel = store.count("articles") >= PARALLEL_BATCH and cores() > 1
+    parallel = store.count("articles") >= current().parallel_batch and cores() > 1
     try:
         # Several processes each build a segment; merging them afterwards would cost
         # as much again, and queries on a handful of segments are as fast as on one.
-        writer = _writer(ix, PARALLEL_BATCH if parallel else 0)
+        writer = _writer(ix, current().parallel_batch if parallel else 0)
         fields = set(writer.schema.names())
         try:
             for record in store.iter_records():

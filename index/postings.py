@@ -3,7 +3,7 @@
 Whoosh keeps postings in pickled, compressed blocks of 128 documents with every word
 position inside; decoding one costs a few hundred microseconds, so reading a term found
 in most of 100,000 articles takes a large part of a second, whatever is done with it.
-The terms that cost that much are few (those in at least ``HOT_DF`` documents of a
+The terms that cost that much are few (those in at least ``Settings.hot_postings_df`` documents of a
 segment), so their document numbers, weights and word positions are decoded once, when
 the segment is new, and saved beside it as flat arrays (``hot-<segment id>.*``); a
 searcher maps those files into memory and slices them.  The positions are what make a
@@ -28,9 +28,10 @@ import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
+from archive.contract.settings import current
+
 EMPTY = np.zeros(0, dtype=np.int32)
 HOT_FIELDS = ("title", "body")
-HOT_DF = 256  # documents of a segment from which a term's postings are cached
 HOT_VERSION = 2
 
 
@@ -270,12 +271,13 @@ def build_hot(reader: IndexReader) -> HotPostings:
     positions: list[np.ndarray] = []
     at = placed = 0
     fields = set(reader.indexed_field_names())
+    hot_df = current().hot_postings_df
     for field in HOT_FIELDS:
         if field not in fields:
             continue
         spans[field] = {}
         for term, info in reader.iter_field(field):
-            if info.doc_frequency() < HOT_DF:
+            if info.doc_frequency() < hot_df:
                 continue
             term_ids, term_weights, values = postings_arrays(reader, field, term, values=True)
             term_counts, term_positions = decode_positions(values or [])
@@ -306,7 +308,7 @@ def _paths(folder: Path, segment_id: str) -> tuple[dict[str, Path], Path]:
 
 def _save(folder: Path, segment_id: str, hot: HotPostings, docs: int) -> None:
     array_paths, meta_path = _paths(folder, segment_id)
-    meta = {"version": HOT_VERSION, "hot_df": HOT_DF, "docs": docs, "postings": len(hot.ids),
+    meta = {"version": HOT_VERSION, "hot_df": current().hot_postings_df, "docs": docs, "postings": len(hot.ids),
             "positions": len(hot.positions), "spans": hot.spans}
     written: list[Path] = []
     try:

@@ -8,7 +8,6 @@ ranges over the indexed day number.
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from whoosh import query as wq
@@ -16,12 +15,10 @@ from whoosh.qparser import GtLtPlugin, MultifieldParser
 from whoosh.query import Query
 
 from archive.contract.errors import QueryError
+from archive.contract.search import date_bounds
+from archive.contract.settings import current
 
 from .schema import build_schema
-
-MAX_QUERY_CHARS = 2000
-MAX_DEPTH = 40
-MIN_WILDCARD_PREFIX = 2
 
 FIELD_ALIASES = {"lang": "language", "authors": "author", "tags": "tag", "text": "body"}
 SEARCH_FIELDS = ("title", "body")
@@ -30,34 +27,11 @@ FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
 _DATE_FIELD_RE = re.compile(
     r"\b(?:published|date):(\[[^\]]*\]|\{[^}]*\}|[<>]=?\s*\S+|\S+)", re.IGNORECASE
 )
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _ALIAS_RE = re.compile(r"\b(" + "|".join(FIELD_ALIASES) + r"):", re.IGNORECASE)
 
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff\x00]")
 
 _schema = build_schema()
-MAX_PHRASE_WORDS = 16
-
-
-def date_bounds(text: str) -> tuple[int, int]:
-    """The first and last day number (YYYYMMDD) a YYYY, YYYY-MM or YYYY-MM-DD covers."""
-    m = _DATE_RE.match(text.strip())
-    if not m:
-        raise QueryError(f"not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else None
-    day = int(m.group(3)) if m.group(3) else None
-    if month is not None and not 1 <= month <= 12:
-        raise QueryError(f"not a date: {text!r} (month {month} does not exist)")
-    if month is None:
-        return year * 10000 + 101, year * 10000 + 1231
-    last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
-    if day is None:
-        return year * 10000 + month * 100 + 1, year * 10000 + month * 100 + last
-    if not 1 <= day <= last:
-        raise QueryError(f"not a date: {text!r} (day {day} does not exist)")
-    value = year * 10000 + month * 100 + day
-    return value, value
 
 
 def _rewrite_date(match: re.Match[str]) -> str:
@@ -107,6 +81,7 @@ def _depth(text: str) -> int:
 
 def _check(q: Query) -> None:
     """Refuse the query shapes that make Whoosh walk the whole lexicon."""
+    limits = current()
     stack = [q]
     while stack:
         node = stack.pop()
@@ -119,14 +94,14 @@ def _check(q: Query) -> None:
             prefix = text
             if isinstance(node, wq.Wildcard):
                 prefix = re.split(r"[*?]", text, maxsplit=1)[0]
-            if len(prefix) < MIN_WILDCARD_PREFIX:
+            if len(prefix) < limits.min_wildcard_prefix:
                 raise QueryError(
-                    f"wildcard {text!r} is too broad: put at least {MIN_WILDCARD_PREFIX} letters "
+                    f"wildcard {text!r} is too broad: put at least {limits.min_wildcard_prefix} letters "
                     "before the first * or ?"
                 )
-        if isinstance(node, wq.Phrase) and len(node.words) > MAX_PHRASE_WORDS:
+        if isinstance(node, wq.Phrase) and len(node.words) > limits.max_phrase_words:
             raise QueryError(f"phrase too long ({len(node.words)} words; the limit is "
-                             f"{MAX_PHRASE_WORDS})")
+                             f"{limits.max_phrase_words})")
         if isinstance(node, wq.TermRange) and node.fieldname in SEARCH_FIELDS:
             raise QueryError(
                 f"range over {node.fieldname!r} is too broad; ranges work on published: and year:"
@@ -141,10 +116,11 @@ def parse_query(text: str) -> Query | None:
     text = _SURROGATE_RE.sub(" ", text).strip()
     if not text:
         return None
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; the limit is {MAX_QUERY_CHARS})")
-    if _depth(text) > MAX_DEPTH:
-        raise QueryError(f"query nests parentheses deeper than {MAX_DEPTH} levels")
+    limits = current()
+    if len(text) > limits.max_query_chars:
+        raise QueryError(f"query too long ({len(text)} characters; the limit is {limits.max_query_chars})")
+    if _depth(text) > limits.max_query_nesting:
+        raise QueryError(f"query nests parentheses deeper than {limits.max_query_nesting} levels")
     text = _ALIAS_RE.sub(lambda m: FIELD_ALIASES[m.group(1).lower()] + ":", text)
     text = _DATE_FIELD_RE.sub(_rewrite_date, text)
     try:

@@ -17,23 +17,36 @@ from typing import Any
 from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from archive.contract.facets import TERM_FACETS, Facet
 from archive.contract.records import Record
 
 SCHEMA_VERSION = "1"
 
 
+def _facet_fields(facet: Facet) -> dict[str, Any]:
+    """A terms facet's two fields: the one the query syntax searches (``author:``) and the
+    exact one (``author_exact``) that filters and counts use."""
+    search = (TEXT(analyzer=SimpleAnalyzer()) if facet.words
+              else KEYWORD(lowercase=True, commas=True, scorable=False))
+    exact = (KEYWORD(stored=True, commas=True, lowercase=False, scorable=False) if facet.multiple
+             else ID(stored=True, sortable=True))
+    return {facet.name: search, exact_field(facet.name): exact}
+
+
+def exact_field(facet: str) -> str:
+    return f"{facet}_exact"
+
+
 def build_schema() -> Schema:
     stem = StemmingAnalyzer(cachesize=50000)
-    return Schema(
-        id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=stem, stored=True),
-        body=TEXT(analyzer=stem, stored=True),
-        author=TEXT(analyzer=SimpleAnalyzer()),
-        author_exact=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        site=KEYWORD(lowercase=True, commas=True, scorable=False),
-        site_exact=ID(stored=True, sortable=True),
-        tag=KEYWORD(lowercase=True, commas=True, scorable=False),
-        tag_exact=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "title": TEXT(analyzer=stem, stored=True),
+        "body": TEXT(analyzer=stem, stored=True),
+    }
+    for facet in TERM_FACETS.values():
+        fields.update(_facet_fields(facet))
+    fields.update(
         language=ID(stored=True),
         day=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         year=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
@@ -44,6 +57,7 @@ def build_schema() -> Schema:
         url=STORED(),
         words=STORED(),
     )
+    return Schema(**fields)
 
 
 def _commas(values: tuple[str, ...]) -> str:
@@ -93,15 +107,11 @@ def document_for(record: Record, fields: Container[str] | None = None) -> dict[s
         "url": record.url,
         "words": record.word_count,
     }
-    if record.authors:
-        doc["author"] = " ; ".join(record.authors)
-        doc["author_exact"] = _commas(record.authors)
-    if record.site:
-        doc["site"] = record.site.replace(",", " ")
-        doc["site_exact"] = record.site
-    if record.tags:
-        doc["tag"] = _commas(record.tags)
-        doc["tag_exact"] = _commas(record.tags)
+    for facet in TERM_FACETS.values():
+        values = facet.values(record) if facet.values else ()
+        if values:
+            doc[facet.name] = " ; ".join(values) if facet.words else _commas(values)
+            doc[exact_field(facet.name)] = _commas(values) if facet.multiple else values[0]
     if record.language:
         doc["language"] = record.language
     day = day_number(record.published)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import time
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,67 +15,27 @@ from whoosh import collectors, highlight
 from whoosh.query import Query
 
 from archive.contract.errors import NotFoundError, QueryError
+from archive.contract.search import (
+    Hit,
+    SearchRequest,
+    SearchResult,
+    check_limit,
+    day_range,
+    validate,
+    wants_months,
+)
+from archive.contract.settings import current
 
 from .docsets import Deadline, Memo, docs, intersect
-from .facets import HISTOGRAMS, FacetValue, columns, count_facets, docs_with
+from .facets import columns, count_facets, docs_with
 from .location import IndexLocation
-from .querying import date_bounds, parse_query
+from .querying import parse_query
 from .ranking import rank
 from .schema import build_schema
 from .searching import SearcherHandle, SearcherPool
 from .spelling import suggest
 
-SORTS = ("relevance", "newest", "oldest")
-MAX_LIMIT = 1000
 SNIPPET_CHARS = 240
-QUERY_SECONDS = 1.0  # a query still running after this is stopped with a QueryError
-SUGGEST_BELOW = 5  # offer "did you mean" when a query matches fewer articles than this
-
-
-@dataclass(frozen=True, slots=True)
-class SearchRequest:
-    query: str = ""
-    authors: tuple[str, ...] = ()
-    sites: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    sort: str = "relevance"
-    limit: int = 10
-    page: int = 1
-    histogram: str | None = None  # "year" or "month"; None: months for spans under 3 years
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    id: str
-    title: str
-    authors: list[str]
-    published: str | None
-    site: str | None
-    url: str | None
-    score: float | None
-    snippet: str
-
-
-@dataclass(slots=True)
-class SearchResult:
-    query: str
-    total: int
-    page: int
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "hits": [asdict(h) for h in self.hits],
-            "facets": {k: [asdict(v) for v in vs] for k, vs in self.facets.items()},
-            "suggestion": self.suggestion,
-        }
 
 
 class _MarkFormatter(highlight.HtmlFormatter):
@@ -87,50 +46,20 @@ class _MarkFormatter(highlight.HtmlFormatter):
         return "<mark>" + html.escape(word, quote=False) + "</mark>"
 
 
-def _validate(request: SearchRequest) -> None:
-    if request.sort not in SORTS:
-        raise QueryError(f"unknown sort {request.sort!r}; use one of {', '.join(SORTS)}")
-    if not 1 <= request.limit <= MAX_LIMIT:
-        raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
-    if request.page < 1:
-        raise QueryError("--page must be 1 or more")
-    if request.page * request.limit > 100_000:
-        raise QueryError("--page is too deep; narrow the search instead")
-    if request.histogram is not None and request.histogram not in HISTOGRAMS:
-        raise QueryError(f"unknown histogram {request.histogram!r}; use year or month")
-    for name, value in (("since", request.since), ("until", request.until)):
-        if value is not None:
-            try:
-                date_bounds(value)
-            except QueryError as exc:
-                raise QueryError(f"--{name}: {exc}") from exc
-
-
 def _filter_docs(handle: SearcherHandle, request: SearchRequest) -> np.ndarray | None:
     """Docnums passing the request's filters, or None when it has none."""
     out: np.ndarray | None = None
     cols = columns(handle)
-    for facet, wanted in (("author", request.authors), ("site", request.sites),
-                          ("tag", request.tags)):
+    for facet, wanted in request.filters.items():
         if wanted:
             found = docs_with(handle, facet, wanted)
             out = found if out is None else intersect(out, found, len(cols.live))
-    if request.since or request.until:
-        low = date_bounds(request.since)[0] if request.since else 1
-        high = date_bounds(request.until)[1] if request.until else 99991231
-        if low > high:
-            raise QueryError("--since is after --until")
+    days = day_range(request)
+    if days is not None:
+        low, high = days
         found = np.flatnonzero(cols.live & (cols.day >= low) & (cols.day <= high))
         out = found if out is None else intersect(out, found, len(cols.live))
     return out
-
-
-def _wants_months(request: SearchRequest) -> bool:
-    if request.histogram is not None:
-        return request.histogram == "month"
-    if not (request.since and request.until):
-        return False
-    return date_bounds(request.until)[1] // 10000 - date_bounds(request.since)[0] // 10000 < 3
 
 
 def _by_date(cols: Any, docs: np.ndarray, newest: bool, count: int) -> np.ndarray:
@@ -149,7 +78,7 @@ def _by_date(cols: Any, docs: np.ndarray, newest: bool, count: int) -> np.ndarra
 class ArchiveSearcher:
     """Searches one archive's index, reusing its searcher between queries."""
 
-    def __init__(self, location: IndexLocation, *, timeout: float = QUERY_SECONDS) -> None:
+    def __init__(self, location: IndexLocation, *, timeout: float | None = None) -> None:
         self.pool = SearcherPool(location)
         self.timeout = timeout
 
@@ -166,7 +95,7 @@ class ArchiveSearcher:
         self, request: SearchRequest, deadline: Deadline, memo: Memo | None = None
     ) -> tuple[Query | None, SearcherHandle, np.ndarray, np.ndarray | None]:
         """The parsed query, the searcher used, every matching docnum, and the filter's."""
-        _validate(request)
+        validate(request)
         q = parse_query(request.query)
         handle = self.pool.current()
         cols = columns(handle)
@@ -190,16 +119,16 @@ class ArchiveSearcher:
         # Opening the index and loading its arrays is not the query's cost: the clock
         # starts once the searcher is ready.
         columns(self.pool.current())
-        deadline = Deadline(self.timeout)
+        deadline = Deadline(self.timeout if self.timeout is not None else current().query_seconds)
         memo: Memo = {}
         q, handle, matched, filt = self._match(request, deadline, memo)
         s = handle.searcher
         cols = columns(handle)
         result = SearchResult(query=request.query, total=0, page=request.page)
-        months = _wants_months(request)
+        months = wants_months(request)
         result.total = int(len(matched))
         result.facets = count_facets(handle, matched, month=months)
-        if q is not None and result.total <= SUGGEST_BELOW:
+        if q is not None and result.total <= current().suggest_below:
             result.suggestion = suggest(handle, request.query, q)
         first = (request.page - 1) * request.limit
         if first >= result.total:
@@ -230,8 +159,7 @@ class ArchiveSearcher:
 
     def similar(self, article_id: str, *, limit: int = 10) -> list[Hit]:
         """Articles most like one in the index, by the key terms of its title and body."""
-        if not 1 <= limit <= MAX_LIMIT:
-            raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}")
+        check_limit(limit)
         handle = self.pool.current()
         s = handle.searcher
         docnum = s.document_number(id=article_id)

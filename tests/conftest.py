@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from archive.cli.app import cli
+from archive.contract.settings import override
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -21,6 +24,13 @@ FOUNDING_HTML = RAW / "belarus-resisting-russian-missile-deployment.html"
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ARCHIVE_HOME", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def settings() -> Iterator[Callable[..., None]]:
+    """Change settings for the rest of the test: ``settings(sync_every=2)``."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(override(**changes)) and None
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import threading
 import time
 from pathlib import Path
 
+from archive.contract.search import SearchRequest
 from archive.operations.service import Archive
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from index.location import IndexLocation
-from index.search import ArchiveSearcher, SearchRequest
+from index.search import ArchiveSearcher
 from tests.corpus import write_corpus
 from tests.crashing import ROOT, archive_command
 

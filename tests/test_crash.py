@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.contract.records import CLEANER_VERSION
+from archive.contract.settings import CLEANER_VERSION
 from tests.corpus import write_corpus
 from tests.crashing import ROOT, archive_command, crash_loop
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from archive.contract.search import SearchRequest
+from archive.contract.settings import override
 from archive.operations.service import Archive
 from index.merging import FACTOR, choose
-from index.search import SearchRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -103,7 +104,6 @@ def test_a_long_ingest_updates_the_index_at_doubling_intervals(
     batch = tmp_path / "batch"
     shutil.copytree(RAW / "wcxb", batch)
     pages = len(list(batch.glob("*.html")))
-    monkeypatch.setattr(ingesting, "SYNC_EVERY", 2)
     seen: list[int] = []
     real = ingesting.Ingester.sync_index
 
@@ -113,17 +113,13 @@ def test_a_long_ingest_updates_the_index_at_doubling_intervals(
         return real(self, final=final)
 
     monkeypatch.setattr(ingesting.Ingester, "sync_index", counting)
-    with Archive(tmp_path / "home") as archive:
+    with override(sync_every=2), Archive(tmp_path / "home") as archive:
         summary = archive.ingest([batch], jobs=1)
         assert archive.search(SearchRequest(limit=1)).total == summary.new == pages
     assert seen == [n for n in (2, 4, 8, 16) if n <= pages]
 
 
-def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import archive.operations.ingest as ingesting
-
+def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(tmp_path: Path) -> None:
     # Many small updates run beside the ingest, and the batch stores each article twice
     # (a first capture, then an edited one with the same URL): whatever the timing, the
     # index ends with one document per article, in its newest version.
@@ -138,8 +134,7 @@ def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(
                 f"{version}</h1><p>{words}</p></article></body></html>",
                 encoding="utf-8",
             )
-    monkeypatch.setattr(ingesting, "SYNC_EVERY", 1)
-    with Archive(tmp_path / "home") as archive:
+    with override(sync_every=1), Archive(tmp_path / "home") as archive:
         summary = archive.ingest([batch], jobs=1, sync_every=1)
         assert (summary.new, summary.updated, summary.failed) == (12, 12, 0)
         hits = archive.search(SearchRequest(query="", limit=100)).hits

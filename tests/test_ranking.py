@@ -12,13 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive.contract.errors import QueryError
+from archive.contract.search import SearchRequest
+from archive.contract.settings import override
 from archive.operations.service import Archive
-from index import docsets, postings
+from index import postings
 from index.docsets import Deadline, docs
 from index.facets import columns
 from index.location import IndexLocation
 from index.querying import parse_query
-from index.search import ArchiveSearcher, SearchRequest
+from index.search import ArchiveSearcher
 
 QUERIES = ("missile", "city OR bread", "people year", "pari*", "title:the", "market^2 price",
            "food NOT bread", '"the city"', '"in the"', 'people "last year"')
@@ -64,11 +66,9 @@ def test_phrases_match_exactly_the_documents_whoosh_matches(ingested_home: Path)
     _phrases_match_whoosh(ingested_home)
 
 
-def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(postings, "HOT_DF", 3)
+def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment(tmp_path: Path, settings) -> None:
     home = tmp_path / "home"
+    settings(hot_postings_df=3)
     with Archive(home) as archive:
         archive.ingest([tmp_path / "nothing"], jobs=1)  # an empty index to start from
     pages = sorted((Path(__file__).resolve().parent.parent / "raw" / "wcxb").glob("*.html"))
@@ -96,11 +96,8 @@ def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment
     assert live and live == {p.name.split(".")[0] for p in new_folder.glob("hot-*.ids.npy")}
 
 
-def test_a_wildcard_needing_too_many_postings_reads_is_refused_at_once(
-    ingested_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(docsets, "MAX_READS", 3)
-    with Archive(ingested_home) as archive:
+def test_a_wildcard_needing_too_many_postings_reads_is_refused_at_once(ingested_home: Path) -> None:
+    with override(max_reads=3), Archive(ingested_home) as archive:
         with pytest.raises(QueryError, match="too many words"):
             archive.search(SearchRequest(query="co*"))
         assert archive.search(SearchRequest(query="missil*")).total >= 1
@@ -114,12 +111,9 @@ def test_sorted_docnums_from_every_query_shape(ingested_home: Path) -> None:
             assert np.all(np.diff(found) > 0), text
 
 
-def test_cached_positions_find_exactly_the_phrases_whoosh_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(postings, "HOT_DF", 2)
+def test_cached_positions_find_exactly_the_phrases_whoosh_finds(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    with Archive(home) as archive:
+    with override(hot_postings_df=2), Archive(home) as archive:
         archive.ingest([Path(__file__).resolve().parent.parent / "raw"], jobs=1)
     hot = _phrases_match_whoosh(home)
     assert any(h is not None and "year" in h.spans.get("body", {}) for h in hot)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import archive.extraction.extract as extraction
+from archive.contract.settings import current, override
 from archive.operations.reextract import CHECKPOINT_KEY, Reextractor
 from archive.storage.home import Home
 from archive.storage.store import RecordStore
@@ -47,13 +48,13 @@ def test_stale_records_are_reextracted_and_reindexed(run, home: Path, tmp_path: 
     assert json.loads(run("search", "zeppelin", "--json").stdout)["total"] == 0
     versions = json.loads(run("show", article, "--versions", "--json").stdout)
     assert len(versions) == 1 and versions[0]["reextracted_at"]  # replaced, not a new capture
-    assert versions[0]["cleaner_version"] == extraction.CLEANER_VERSION
+    assert versions[0]["cleaner_version"] == current().cleaner_version
     # Nothing stale is left: running it again has nothing to do.
     assert json.loads(run("reextract", "--json").stdout)["selected"] == 0
     assert run("check").exit_code == 0
 
 
-def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path: Path,
+def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path: Path, settings,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     write_corpus(tmp_path / "in", 4)
     run("ingest", str(tmp_path / "in"))
@@ -67,8 +68,8 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
             return record.with_changes(body="Cookie settings.", word_count=2)
         return record
 
-    monkeypatch.setattr(extraction, "CLEANER_VERSION", "2")
     monkeypatch.setattr(extraction, "extract_bytes", regressed)
+    settings(cleaner_version="2")
     result = run("reextract")
     assert "3 updated" not in result.stdout and "1 held back" in result.stdout
     assert f"held: {victim}: version 1: new extraction is much shorter (2 words, was" in result.stderr
@@ -103,8 +104,7 @@ def test_reextract_all_resumes_after_an_interruption(home: Path, tmp_path: Path,
         return real(self, article_id, **kw)
 
     monkeypatch.setattr(Reextractor, "article", dies_after_five)
-    monkeypatch.setattr("archive.operations.reextract.BATCH", 2)
-    with Archive(home) as archive, pytest.raises(KeyboardInterrupt):
+    with override(reextract_batch=2), Archive(home) as archive, pytest.raises(KeyboardInterrupt):
         archive.reextract(everything=True)
     with RecordStore(Home.open(home).db_path) as store:
         point = json.loads(store.get_meta(CHECKPOINT_KEY) or "{}")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from archive.contract.errors import QueryError
+from archive.contract.search import SearchRequest
 from archive.operations.service import Archive
-from index.search import SearchRequest
 
 
 @pytest.fixture(scope="module")
@@ -22,23 +22,23 @@ def test_founding_article_ranks_first(archive: Archive) -> None:
     assert result.total >= 2
     assert result.hits[0].title == "Belarus Resisting Russian Missile Deployment"
     assert "<mark>" in result.hits[0].snippet
-    kept = archive.search(SearchRequest("missile", authors=("hassan khazaal",)))
+    kept = archive.search(SearchRequest("missile", filters={"author": ("hassan khazaal",)}))
     assert kept.hits[0].title == "Belarus Resisting Russian Missile Deployment"
     assert {"value": "Hassan Khazaal", "count": kept.total} in [
         {"value": v.value, "count": v.count} for v in kept.facets["author"]
     ]
-    assert archive.search(SearchRequest("missile", authors=("nobody",))).total == 0
+    assert archive.search(SearchRequest("missile", filters={"author": ("nobody",)})).total == 0
 
 
 def test_facet_counts_equal_filtered_totals(archive: Archive) -> None:
     base = archive.search(SearchRequest(""))
     assert base.total >= 28
     for value in base.facets["author"][:6]:
-        assert archive.search(SearchRequest("", authors=(value.value,))).total == value.count
+        assert archive.search(SearchRequest("", filters={"author": (value.value,)})).total == value.count
     for value in base.facets["site"][:6]:
-        assert archive.search(SearchRequest("", sites=(value.value,))).total == value.count
+        assert archive.search(SearchRequest("", filters={"site": (value.value,)})).total == value.count
     for value in base.facets["tag"][:6]:
-        assert archive.search(SearchRequest("", tags=(value.value,))).total == value.count
+        assert archive.search(SearchRequest("", filters={"tag": (value.value,)})).total == value.count
     for value in base.facets["year"]:
         filtered = archive.search(SearchRequest("", since=value.value, until=value.value))
         assert filtered.total == value.count

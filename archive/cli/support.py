@@ -1,10 +1,6 @@
-"""What every ``archive`` command shares: opening the archive named by ``--home`` and
-printing one JSON document."""
+"""What every ``archive`` command shares: the archive named by ``--home``."""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 import click
 
@@ -16,7 +12,3 @@ def open_archive(ctx: click.Context, *, create: bool = True) -> Archive:
     archive = Archive(ctx.find_root().obj["home"], create=create)
     ctx.call_on_close(archive.close)
     return archive
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False))

@@ -9,6 +9,7 @@ else through as a traceback it did not expect::
      +-- StoreError        the archive home is missing, unreadable or inconsistent
      |    +-- BusyError    another process holds the archive's write lock
      +-- QueryError        a search that cannot be parsed or would be too costly
+     |    +-- RequestError a request field out of range (names the field)
      +-- NotFoundError     an article id that is not in the archive
 """
 
@@ -38,6 +39,34 @@ class BusyError(StoreError):
 
 class QueryError(ArchiveError):
     """A query that cannot be run; the message says why."""
+
+
+class RequestError(QueryError):
+    """A search request with a field out of range.
+
+    The message names request fields as ``{field}`` placeholders, so each front end says
+    them its own way: ``limit`` for the library and the JSON API, ``--limit`` on the
+    command line (``render``).
+    """
+
+    def __init__(self, field: str, template: str) -> None:
+        self.field = field
+        self.template = template
+        super().__init__(self.render({}))
+
+    def render(self, names: dict[str, str]) -> str:
+        """The message with each field spelled as ``names`` says (by default its own name)."""
+        return self.template.format_map(_Names(names))
+
+
+def literal(text: str) -> str:
+    """Text put into a RequestError template as it is, braces and all."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class _Names(dict):
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 class NotFoundError(ArchiveError):

@@ -7,8 +7,7 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-CLEANER_VERSION = "6"
-"""Bumped whenever extraction output can change, so stale records can be found and re-extracted."""
+from .settings import CLEANER_VERSION
 
 
 @dataclass(frozen=True, slots=True)

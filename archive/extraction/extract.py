@@ -8,13 +8,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from bs4.builder import ParserRejectedMarkup
 
+from archive.contract.clock import now_utc
 from archive.contract.errors import InputError
-from archive.contract.records import CLEANER_VERSION, Record, article_id, count_words
+from archive.contract.records import Record, article_id, count_words
+from archive.contract.settings import current
 
 from .authors import name_like
 from .clean import clean_html, clean_text_lines
@@ -33,13 +35,8 @@ from .urls import fold_url
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
-MAX_BYTES = 50 * 1024 * 1024
 _BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 def identity_of(url: str | None, path: str) -> str:
@@ -58,8 +55,10 @@ def extract_bytes(
 ) -> Record:
     """Clean one capture into a Record; raise InputError naming the file when it is not one."""
     now = now or now_utc()
-    if len(data) > MAX_BYTES:
-        raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is 50 MiB)")
+    settings = current()
+    if len(data) > settings.max_page_bytes:
+        raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is "
+                               f"{settings.max_page_bytes // 2**20} MiB)")
     decoded = decode(data, path)
     text = decoded.text
     if as_text is None:
@@ -96,7 +95,7 @@ def extract_bytes(
         sha256=hashlib.sha256(data).hexdigest(),
         source_path=os.path.abspath(path),
         ingested_at=now.isoformat(),
-        cleaner_version=CLEANER_VERSION,
+        cleaner_version=settings.cleaner_version,
         provenance=dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"},
         updated=meta.updated,
     )

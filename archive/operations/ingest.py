@@ -15,14 +15,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.contract.clock import now_utc
 from archive.contract.records import Record
+from archive.contract.settings import current
 from archive.extraction.decode import looks_like_html
-from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of, now_utc
+from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
-from index.indexer import SYNC_EVERY, sync
+from index.indexer import sync
 from index.location import IndexLocation
 
 from .pool import extract_all
@@ -244,9 +246,9 @@ def ingest(
     ``jobs`` processes extract pages (None: one per core); storing and indexing stay here.
     The index is brought up to date every ``sync_every`` stored files and at the end, so a
     long ingest becomes searchable as it goes.  By default (None) the first update comes
-    after ``SYNC_EVERY`` files and each later one after as many files as were stored
+    after ``Settings.sync_every`` files and each later one after as many files as were stored
     before it: a long ingest then writes a few large index segments, which need no costly
-    merging afterwards, instead of one small segment per ``SYNC_EVERY`` files.
+    merging afterwards, instead of one small segment per ``sync_every`` files.
     """
     summary = IngestSummary()
     with WriteLock(home.lock_path, wait=wait):
@@ -261,7 +263,7 @@ def ingest(
                 if outcome.status in {"new", "updated"}:
                     since_sync += 1
                     stored += 1
-                    every = sync_every or max(SYNC_EVERY, stored - since_sync)
+                    every = sync_every or max(current().sync_every, stored - since_sync)
                     if since_sync >= every:
                         summary.indexed += ingester.sync_index(final=False)
                         since_sync = 0

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.contract.clock import now_utc
 from archive.contract.errors import StoreError
+from archive.contract.settings import current
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
@@ -163,9 +165,7 @@ def total_work(home: Home) -> int:
 
 
 def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
-    from archive.extraction import extract as extraction  # the HTML parser only for the commands needing it
-
-    report = CheckReport(cleaner_version=extraction.CLEANER_VERSION)
+    report = CheckReport(cleaner_version=current().cleaner_version)
     tick = progress or (lambda: None)
     report.records = store.count("articles")
     report.cleaner_versions = store.cleaner_versions()
@@ -181,8 +181,6 @@ def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) 
 
 
 def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
-    from archive.extraction import extract as extraction
-
     for path in store.paths_for_sha(sha):
         try:
             data = Path(path).read_bytes()
@@ -191,7 +189,7 @@ def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) ->
         if hashlib.sha256(data).hexdigest() == sha:
             originals.delete(sha)
             originals.put(data)
-            store.register_original(sha, len(data), extraction.now_utc().isoformat())
+            store.register_original(sha, len(data), now_utc().isoformat())
             return path
     return None
 

@@ -21,12 +21,11 @@ from typing import Generic, TypeVar
 from archive.contract.errors import InputError
 from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
+from archive.contract.settings import current
 from archive.extraction.extract import extract_bytes
 from archive.storage.originals import OriginalStore
 
 T = TypeVar("T")
-SMALL_BATCH = 32  # fewer files than this are not worth starting processes for
-CHUNK = 8  # pages per task: enough to hide the pickling round trip, small enough to balance
 
 
 def default_jobs() -> int:
@@ -106,7 +105,7 @@ def extract_all(
     # databases, index files or threads; the lifeline ends them if this process is killed.
     context = forkserver_context()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in _chunks(items, CHUNK):
+        for chunk in _chunks(items, current().pool_chunk):
             pages = [(d, p) for _, d, p in chunk]
             pending.append((chunk, pool.submit(_extract_chunk, pages, where)))
             while len(pending) >= window:

@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.contract.clock import now_utc
 from archive.contract.errors import InputError, StoreError
 from archive.contract.records import Record
+from archive.contract.settings import current
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
@@ -35,8 +37,6 @@ HOLD_RATIO = 0.5
 """A new body with fewer than this share of the old body's words is held back."""
 
 CHECKPOINT_KEY = "reextract_all_checkpoint"
-SYNC_EVERY = 2000
-BATCH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ class Reextractor:
         from archive.extraction import extract as extraction  # the HTML parser only for the commands needing it
 
         self.extraction = extraction
-        self.cleaner = extraction.CLEANER_VERSION
+        self.cleaner = current().cleaner_version
 
     def article(self, article_id: str, *, force: bool = False) -> ReextractOutcome:
         current = self.store.current_version(article_id)
@@ -129,7 +129,7 @@ class Reextractor:
                 reindex = True
         if applied or held:
             self.store.apply_extraction(
-                article_id, applied, held, at=self.extraction.now_utc().isoformat(), reindex=reindex
+                article_id, applied, held, at=now_utc().isoformat(), reindex=reindex
             )
         reasons = tuple(failures + [h[2] for h in held])
         if failures:
@@ -142,7 +142,7 @@ class Reextractor:
 def _batches(store: RecordStore, start: str, stale_for: str | None, skip_held: bool) -> Iterator[list[str]]:
     last = start
     while True:
-        ids = store.ids_after(last, BATCH, stale_for=stale_for, skip_held=skip_held)
+        ids = store.ids_after(last, current().reextract_batch, stale_for=stale_for, skip_held=skip_held)
         if not ids:
             return
         yield ids
@@ -190,7 +190,7 @@ def reextract(
                     progress(outcome)
                 if outcome.status == "updated":
                     since_sync += 1
-                    if since_sync >= SYNC_EVERY:
+                    if since_sync >= current().reextract_sync_every:
                         summary.indexed += sync(store, location)
                         since_sync = 0
             if everything and not named:

@@ -10,14 +10,16 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from archive.contract.records import CLEANER_VERSION, Record
+from archive.contract.records import Record
+from archive.contract.search import SearchRequest, SearchResult, SimilarResult
+from archive.contract.settings import current
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
 from index.indexer import rebuild
 from index.location import IndexLocation
-from index.search import ArchiveSearcher, Hit, SearchRequest, SearchResult
+from index.search import ArchiveSearcher
 
 from . import export as exporting
 from . import integrity
@@ -60,11 +62,11 @@ class Archive:
     ) -> IngestSummary:
         """``jobs`` extraction processes; None means one per core (small batches use one)."""
         from .ingest import ingest
-        from .pool import SMALL_BATCH, default_jobs
+        from .pool import default_jobs
 
         files = list(paths)
         if jobs is None:
-            jobs = default_jobs() if len(files) >= SMALL_BATCH else 1
+            jobs = default_jobs() if len(files) >= current().small_batch else 1
         return ingest(self.home, files, progress=progress, wait=wait, jobs=jobs, sync_every=sync_every)
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -72,12 +74,12 @@ class Archive:
             self._searcher = ArchiveSearcher(self.location)
         return self._searcher.search(request)
 
-    def similar(self, article_id: str, *, limit: int = 10) -> tuple[Record, list[Hit]]:
-        """The stored article and the indexed articles most like it."""
+    def similar(self, article_id: str, *, limit: int = 10) -> SimilarResult:
+        """The indexed articles most like a stored one."""
         record = self.get(article_id)
         if self._searcher is None:
             self._searcher = ArchiveSearcher(self.location)
-        return record, self._searcher.similar(record.id, limit=limit)
+        return SimilarResult(record.id, record.title, self._searcher.similar(record.id, limit=limit))
 
     def get(self, article_id: str) -> Record:
         with self._store() as store:
@@ -103,7 +105,7 @@ class Archive:
             pending = store.count("index_queue")
             authors = store.top("authors", top)
             sites = store.top("site", top)
-            gaps = store.gaps(CLEANER_VERSION)
+            gaps = store.gaps(current().cleaner_version)
         indexed = 0
         if self.location.exists():
             ix = self.location.open()

@@ -1,0 +1,133 @@
+"""How results look: one JSON document on stdout, or lines for a person on a terminal."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import click
+
+from archive.contract.records import Record
+from archive.contract.search import Hit, SearchResult
+from archive.operations.history import VersionDiff, VersionInfo
+from archive.operations.integrity import CheckReport
+
+_MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+def _terminal_snippet(snippet: str) -> str:
+    styled = _MARK_RE.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
+    return html.unescape(styled)
+
+
+def print_hits(hits: list[Hit], first: int) -> None:
+    for rank, hit in enumerate(hits, start=first):
+        click.echo("")
+        click.echo(f"{rank:>3}. " + click.style(hit.title or "(untitled)", bold=True))
+        when = hit.published[:10] if hit.published else "undated"
+        details = [", ".join(hit.authors) or "unknown author", when]
+        if hit.site:
+            details.append(hit.site)
+        details.append(f"id {hit.id}")
+        click.echo("     " + " · ".join(details))
+        if hit.snippet:
+            click.echo("     " + _terminal_snippet(hit.snippet))
+
+
+def print_result(result: SearchResult, limit: int) -> None:
+    shown = f"{result.query!r}" if result.query else "all articles"
+    if result.total == 0:
+        click.echo(f"No matches for {shown}.")
+    else:
+        first = (result.page - 1) * limit + 1
+        last = first + len(result.hits) - 1
+        noun = "match" if result.total == 1 else "matches"
+        click.echo(f"{result.total} {noun} for {shown}; showing {first}-{last}" if result.hits
+                   else f"{result.total} {noun} for {shown}; page {result.page} is past the end")
+    print_hits(result.hits, (result.page - 1) * limit + 1)
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    if result.total:
+        click.echo("")
+        for name, values in result.facets.items():
+            if values:
+                listed = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
+                click.echo(f"{name}: {listed}")
+
+
+def print_record(record: Record) -> None:
+    click.echo(click.style(record.title or "(untitled)", bold=True))
+    meta = [", ".join(record.authors) or "unknown author", record.published or "undated"]
+    if record.updated:
+        meta.append(f"updated {record.updated}")
+    if record.site:
+        meta.append(record.site)
+    click.echo(" · ".join(meta))
+    if record.url:
+        click.echo(record.url)
+    click.echo("")
+    click.echo(record.body)
+
+
+def print_versions(versions: list[VersionInfo], as_json: bool) -> None:
+    if as_json:
+        emit_json([v.to_dict() for v in versions])
+        return
+    for v in versions:
+        mark = "*" if v.current else " "
+        note = f" (re-extracted {v.reextracted_at})" if v.reextracted_at else ""
+        click.echo(f"{mark} v{v.version}  {v.ingested_at}  {v.sha256[:12]}  {v.word_count:>6} words  "
+                   f"{v.title}{note}")
+
+
+def print_diff(diff: VersionDiff) -> None:
+    click.echo(f"article {diff.article_id}: version {diff.old.version} ({diff.old.ingested_at}) -> "
+               f"version {diff.new.version} ({diff.new.ingested_at})")
+    if diff.identical:
+        click.echo("no change in the text or the metadata")
+        return
+    for name, (before, after) in diff.changed.items():
+        click.echo(f"{name}: {json.dumps(before, ensure_ascii=False)} -> {json.dumps(after, ensure_ascii=False)}")
+    if diff.body_diff:
+        click.echo("")
+    colours = {"+": "green", "-": "red", "@": "cyan"}
+    for line in diff.body_diff:
+        click.echo(click.style(line, fg=colours.get(line[:1])) if not line.startswith(("+++", "---")) else line)
+
+
+def print_report(report: CheckReport) -> None:
+    for line in report.repaired:
+        click.echo(f"repaired: {line}")
+    click.echo(f"{report.records} records, {report.originals} originals, {report.indexed} indexed documents, "
+               f"{report.pending} queued index changes")
+    stale = f"; {report.stale} extracted by an older cleaner (run 'archive reextract')" if report.stale else ""
+    click.echo(f"cleaner {report.cleaner_version}: " + ", ".join(
+        f"v{v}: {n}" for v, n in report.cleaner_versions.items()) + stale)
+    if report.held:
+        click.echo(f"{len(report.held)} re-extraction(s) held back (see 'archive check --json')")
+    for problem in report.problems:
+        what = problem.article_id or problem.sha256 or ""
+        click.echo(f"problem: {problem.kind}: {what}: {problem.detail}", err=True)
+    click.echo("ok" if report.ok else f"{len(report.problems)} problem(s): " + ", ".join(
+        f"{k} {n}" for k, n in report.counts().items()))
+
+
+def print_stats(data: dict[str, Any]) -> None:
+    click.echo(f"home:      {data['home']}")
+    click.echo(f"originals: {data['originals']}")
+    click.echo(f"records:   {data['records']} ({data['versions']} versions)")
+    click.echo(f"indexed:   {data['indexed']}" + (f" ({data['pending']} waiting)" if data["pending"] else ""))
+    click.echo(f"index:     {data['index_bytes'] / 2**20:.1f} MiB")
+    click.echo(f"no date:   {data['undated']}, no author: {data['no_author']}")
+    if data["stale"] or data["held"]:
+        click.echo(f"cleaner:   {data['stale']} records from an older cleaner ('archive reextract --all'), "
+                   f"{data['held']} re-extractions held back")
+    for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
+        if data[key]:
+            click.echo(f"{label}: " + ", ".join(f"{d['value']} ({d['count']})" for d in data[key]))
