@@ -17,9 +17,8 @@ from pathlib import Path
 
 from archive.contract.records import article_id
 from archive.extraction.urls import fold_url
+from archive.operations.workspace import Workspace
 from archive.storage.store import RecordStore
-from index.inventory import stored_documents
-from index.location import IndexLocation
 from tests.corpus import page, paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,7 +150,8 @@ def crash_loop(
             kept = [row["sha256"] for row in store.version_rows(aid)]
             figures.versions_lost += len(shas - set(kept))
             figures.duplicates += len(kept) - len(set(kept)) + max(0, len(set(kept) - shas))
-        indexed = Counter(doc["id"] for doc in stored_documents(IndexLocation(home / "index")))
+        with Workspace(home, create=False) as workspace:
+            indexed = Counter(doc["id"] for doc in workspace.backend.inventory().documents())
     figures.duplicates += sum(n - 1 for n in indexed.values())
     figures.index_mismatch = len(stored - set(indexed)) + len(set(indexed) - stored)
     figures.seconds = round(time.monotonic() - started, 1)

@@ -106,3 +106,35 @@ def test_two_ingest_processes_at_once_lose_nothing(tmp_path: Path) -> None:
     with Archive(home) as archive:
         assert archive.search(SearchRequest(query="report")).total == 160
         assert archive.check().ok
+
+
+def test_reads_never_wait_on_a_writer(ingested_home: Path, tmp_path: Path) -> None:
+    """A writer holding a write transaction open (an ingest storing a page) holds up no
+    read: get, show --versions, diff, stats, export and search answer at once."""
+    import io
+    import sqlite3
+
+    with Archive(ingested_home) as archive:
+        some = archive.search(SearchRequest(limit=1)).hits[0].id
+    writer = sqlite3.connect(ingested_home / "archive.db", timeout=30)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('held-open', 'yes')")
+    try:
+        with Archive(ingested_home, create=False) as archive:
+            timings = {}
+            for name, call in {
+                "get": lambda: archive.get(some),
+                "versions": lambda: archive.versions(some),
+                "stats": archive.stats,
+                "export": lambda: archive.export(io.StringIO(), "jsonl"),
+                "search": lambda: archive.search(SearchRequest("missile")),
+            }.items():
+                call()  # the first call of a kind opens what it needs; the timed one reads
+                started = time.perf_counter()
+                call()
+                timings[name] = time.perf_counter() - started
+    finally:
+        writer.rollback()
+        writer.close()
+    slow = {name: round(seconds, 3) for name, seconds in timings.items() if seconds > 0.1}
+    assert not slow, slow

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.extraction.extract import extract_file
+from archive.operations.sources import extract_file
 
 ENCODINGS = Path(__file__).resolve().parent / "data" / "encodings"
 EXPECTED = json.loads((ENCODINGS / "expected.json").read_text("utf-8"))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from archive.contract.errors import InputError
-from archive.extraction.extract import extract_bytes, extract_file
+from archive.extraction.extract import extract_bytes
+from archive.operations.sources import extract_file
 from tests.conftest import FOUNDING_HTML, FOUNDING_TXT
 
 FURNITURE = ("Facebook", "Twitter", "Google+", "Pinterest", "LinkedIn", "Gmail", "VKontakte",

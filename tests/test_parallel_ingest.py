@@ -79,17 +79,16 @@ def test_merge_budget_takes_the_cheapest_groups_and_stops_before_a_costly_one() 
 def test_reindexing_an_article_already_in_the_index_never_doubles_it(tmp_path: Path) -> None:
     """A crash after the index commit but before the queue rows were cleared leaves the
     rows queued for articles that are already indexed: indexing them again replaces them."""
-    from archive.storage.store import RecordStore
-    from index.indexer import sync
-    from index.location import IndexLocation
+    from archive.operations.indexing import sync
+    from archive.operations.workspace import Workspace
 
     with Archive(tmp_path / "home") as archive:
         archive.ingest([RAW / "wcxb"], jobs=1)
         before = archive.search(SearchRequest(query="", limit=1)).total
-    with RecordStore(tmp_path / "home" / "archive.db") as store:
+    with Workspace(tmp_path / "home") as workspace, workspace.writer() as store:
         ids = sorted(store.all_ids())
         store.queue(ids)
-        assert sync(store, IndexLocation(tmp_path / "home" / "index")) == len(ids)
+        assert sync(store, workspace.backend) == len(ids)
     with Archive(tmp_path / "home") as archive:
         assert archive.search(SearchRequest(query="", limit=1)).total == before == len(ids)
         hits = archive.search(SearchRequest(query="", limit=1000)).hits

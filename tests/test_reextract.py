@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import archive.extraction.extract as extraction
+import archive.operations.pool as pool
 from archive.contract.settings import current, override
 from archive.operations.reextract import CHECKPOINT_KEY, Reextractor
 from archive.storage.home import Home
@@ -60,15 +60,15 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
     run("ingest", str(tmp_path / "in"))
     victim = _ids(run)[1]
     before = json.loads(run("show", victim, "--json").stdout)
-    real = extraction.extract_bytes
+    real = pool.extract_capture
 
-    def regressed(data: bytes, path: str, **kw):  # a cleaner that now loses most of one article
-        record = real(data, path, **kw)
+    def regressed(capture, **kw):  # a cleaner that now loses most of one article
+        record = real(capture, **kw)
         if record.url and record.url.endswith(before["url"].rsplit("/", 1)[1]):
             return record.with_changes(body="Cookie settings.", word_count=2)
         return record
 
-    monkeypatch.setattr(extraction, "extract_bytes", regressed)
+    monkeypatch.setattr(pool, "extract_capture", regressed)
     settings(cleaner_version="2")
     result = run("reextract")
     assert "3 updated" not in result.stdout and "1 held back" in result.stdout
@@ -95,21 +95,21 @@ def test_reextract_all_resumes_after_an_interruption(home: Path, tmp_path: Path,
     from archive.operations.service import Archive
 
     done: list[str] = []
-    real = Reextractor.article
+    real = Reextractor.settle
 
-    def dies_after_five(self, article_id, **kw):
+    def dies_after_five(self, article):
         if len(done) == 5:
             raise KeyboardInterrupt
-        done.append(article_id)
-        return real(self, article_id, **kw)
+        done.append(article.article_id)
+        return real(self, article)
 
-    monkeypatch.setattr(Reextractor, "article", dies_after_five)
+    monkeypatch.setattr(Reextractor, "settle", dies_after_five)
     with override(reextract_batch=2), Archive(home) as archive, pytest.raises(KeyboardInterrupt):
         archive.reextract(everything=True)
     with RecordStore(Home.open(home).db_path) as store:
         point = json.loads(store.get_meta(CHECKPOINT_KEY) or "{}")
     assert point["last"] == done[3]  # the last complete batch
-    monkeypatch.setattr(Reextractor, "article", real)
+    monkeypatch.setattr(Reextractor, "settle", real)
     summary = json.loads(run("reextract", "--all", "--json").stdout)
     assert summary["resumed_after"] == done[3]
     assert summary["selected"] == 12 - 4 and summary["unchanged"] == 8

@@ -17,13 +17,13 @@ def test_rerun_after_interruption_extracts_only_what_is_left(run, tmp_path: Path
     # The first run got through 18 files before it was stopped.
     run("ingest", *[str(p) for p in files[:18]])
     calls: list[str] = []
-    real = extracting.extract_bytes
+    real = extracting.extract_capture
 
-    def counting(data: bytes, path: str, **kw):
-        calls.append(Path(path).name)
-        return real(data, path, **kw)
+    def counting(capture, **kw):
+        calls.append(Path(capture.name).name)
+        return real(capture, **kw)
 
-    monkeypatch.setattr(extracting, "extract_bytes", counting)
+    monkeypatch.setattr(extracting, "extract_capture", counting)
     out = run("ingest", "--json-lines", str(tmp_path / "in")).stdout.splitlines()
     lines = [json.loads(line) for line in out]
     assert sorted(calls) == sorted(p.name for p in files[18:])

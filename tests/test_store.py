@@ -59,8 +59,11 @@ def test_a_store_from_before_the_updated_column_opens_and_keeps_its_records(tmp_
         saved = store.save(_record(), "url:example.org/a", 10)
     db = sqlite3.connect(tmp_path / "a.db")
     db.execute("ALTER TABLE articles DROP COLUMN updated")  # as the store was written before
+    db.execute("PRAGMA user_version = 0")  # which kept no schema version there
     db.commit()
     db.close()
+    with RecordStore.for_reading(tmp_path / "a.db") as store:  # a reader first: it migrates once
+        assert store.get(saved.article_id) == _record()
     with RecordStore(tmp_path / "a.db") as store:
         assert store.get(saved.article_id) == _record()
         store.save(_record(body="Edited text.", sha="b" * 64, updated="2021-03-04"), "url:example.org/a", 12)

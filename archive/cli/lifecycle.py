@@ -50,9 +50,11 @@ def diff(ctx: click.Context, article_id: str, old: int | None, new: int | None, 
 @click.option("--force", is_flag=True, help="Apply extractions even when they come out much shorter.")
 @json_option("Print the summary as one JSON object.")
 @wait_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes extracting pages (default: one per core).")
 @click.pass_context
 def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force: bool, as_json: bool,
-              wait: float) -> None:
+              wait: float, jobs: int | None) -> None:
     """Run the current cleaner again over the stored originals.
 
     Without IDS or --all, the articles a different cleaner version extracted. Changed
@@ -69,7 +71,7 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
                 click.echo(f"{outcome.status}: {outcome.article_id}: {reason}", err=True)
             bar.advance()
 
-        summary = archive.reextract(ids, everything=everything, force=force, wait=wait,
+        summary = archive.reextract(ids, everything=everything, force=force, wait=wait, jobs=jobs,
                                     on_start=bar.start, progress=report)
     if as_json:
         emit_json(summary.to_dict())

@@ -72,8 +72,7 @@ def _extract_json(record: Record, path: str) -> dict[str, Any]:
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Clean pages and print them, storing nothing."""
-    from archive.extraction.extract import extract_file  # the HTML parser only when needed
-    from archive.operations.ingest import find_inputs
+    from archive.operations.sources import extract_file, find_inputs  # the HTML parser only when needed
 
     failed = 0
     first = True

@@ -36,10 +36,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
     be stored gets a one-line error on stderr; the rest go on. Exit code 1 if any failed.
     """
-    from archive.operations.ingest import find_inputs  # the HTML parser only when needed
-
     archive = open_archive(ctx)
-    files = list(find_inputs(paths))
+    files = archive.inputs(paths)
 
     with Progress("ingesting", enabled=not as_json and not as_lines) as bar:
         bar.start(len(files))

@@ -1,11 +1,10 @@
-"""One file's bytes to one normalized Record, without storing anything.
+"""One capture's bytes to one normalized Record, without reading or storing anything else.
 
-    read bytes -> refuse non-pages -> decode -> parse -> metadata -> clean -> Record
+    refuse non-pages -> decode -> parse -> metadata -> clean -> Record
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from datetime import datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from bs4.builder import ParserRejectedMarkup
 
+from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
 from archive.contract.errors import InputError
 from archive.contract.records import Record, article_id, count_words
@@ -39,11 +39,11 @@ _BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
 
-def identity_of(url: str | None, path: str) -> str:
-    """What makes two captures the same article: the folded URL, else the file's path."""
+def identity_of(url: str | None, source: str) -> str:
+    """What makes two captures the same article: the folded URL, else where it came from."""
     if url:
         return "url:" + fold_url(url)
-    return "file:" + os.path.abspath(path)
+    return "file:" + os.path.abspath(source)
 
 
 def extract_bytes(
@@ -53,9 +53,18 @@ def extract_bytes(
     now: datetime | None = None,
     as_text: bool | None = None,
 ) -> Record:
-    """Clean one capture into a Record; raise InputError naming the file when it is not one."""
+    """Clean the bytes of a file into a Record (see ``extract_capture``)."""
+    return extract_capture(Capture.of(data, path, os.path.abspath(path)), now=now, as_text=as_text)
+
+
+def extract_capture(capture: Capture, *, now: datetime | None = None, as_text: bool | None = None) -> Record:
+    """Clean one capture into a Record; raise InputError naming it when it is not one.
+
+    ``now`` is the moment the capture is read as of (dates after it are refused), by
+    default the present."""
     now = now or now_utc()
     settings = current()
+    data, path = capture.data, capture.name
     if len(data) > settings.max_page_bytes:
         raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is "
                                f"{settings.max_page_bytes // 2**20} MiB)")
@@ -81,7 +90,7 @@ def extract_bytes(
     title = meta.title or ""
     site = meta.site
     return Record(
-        id=article_id(identity_of(meta.url, path)),
+        id=article_id(identity_of(meta.url, capture.source)),
         url=meta.url,
         site=site,
         title=title,
@@ -92,22 +101,13 @@ def extract_bytes(
         description=meta.description,
         body=body,
         word_count=count_words(body),
-        sha256=hashlib.sha256(data).hexdigest(),
-        source_path=os.path.abspath(path),
+        sha256=capture.sha256,
+        source_path=capture.source,
         ingested_at=now.isoformat(),
         cleaner_version=settings.cleaner_version,
         provenance=dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"},
         updated=meta.updated,
     )
-
-
-def extract_file(path: str | os.PathLike[str], *, now: datetime | None = None) -> Record:
-    name = os.fspath(path)
-    try:
-        data = Path(name).read_bytes()
-    except OSError as exc:
-        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
-    return extract_bytes(data, name, now=now)
 
 
 def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]]:

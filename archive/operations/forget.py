@@ -6,12 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from archive.storage.home import Home
-from archive.storage.lock import WriteLock
-from archive.storage.originals import OriginalStore
-from archive.storage.store import RecordStore
-from index.indexer import sync
-from index.location import IndexLocation
+from .indexing import sync
+from .workspace import Workspace
 
 
 @dataclass(slots=True)
@@ -27,24 +23,23 @@ class ForgetResult:
                 "purged_originals": self.purged, "kept_originals": self.kept}
 
 
-def forget(home: Home, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
+def forget(workspace: Workspace, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
     """Remove one article (id or unambiguous prefix) from the records and the index.
 
     The records, versions and the index "delete" row go in one transaction; the index is
     then brought up to date.  With ``purge``, originals no other record uses are deleted
     after that commit (a crash in between leaves only an unused file behind).
     """
-    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
+    with workspace.lock(wait), workspace.writer() as store:
         record = store.find(article_id)
         versions = len(store.version_rows(record.id))
         unused = store.forget(record.id)
         result = ForgetResult(record.id, record.title, versions)
-        sync(store, IndexLocation(home.index_root))
+        sync(store, workspace.backend)
         if purge and unused:
             store.drop_originals(unused)
-            originals = OriginalStore(home.originals_dir)
             for sha in unused:
-                originals.delete(sha)
+                workspace.originals.delete(sha)
             result.purged = unused
         else:
             result.kept = unused

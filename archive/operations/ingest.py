@@ -1,33 +1,29 @@
-"""The ingest pipeline: files on disk to stored, indexed articles.
+"""The ingest pipeline: captures to stored, indexed articles.
 
-    find files -> read bytes -> (unchanged? skip) -> extract a Record -> keep the original
-    -> store record + version + index-queue row in one transaction -> drain queue to the index
+    sources (files, folders) -> read each capture once -> (seen before? unchanged)
+    -> extract a Record (in the pool) -> keep the original -> store record + version +
+    index-queue row in one transaction -> drain the queue into the index
 
-A file that fails is reported with its reason and changes nothing; the batch goes on.
+A capture that fails is reported with its reason and changes nothing; the batch goes on.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
-from archive.contract.records import Record
 from archive.contract.settings import current
-from archive.extraction.decode import looks_like_html
-from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, identity_of
-from archive.storage.home import Home
-from archive.storage.lock import WriteLock
-from archive.storage.originals import OriginalStore
+from archive.extraction.extract import identity_of
 from archive.storage.store import RecordStore
-from index.indexer import sync
-from index.location import IndexLocation
 
-from .pool import extract_all
+from .indexing import sync
+from .pool import ExtractionPool, Task
+from .sources import read_file
+from .workspace import Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,54 +58,17 @@ class IngestSummary:
         }
 
 
-def _is_candidate(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
-        return True
-    if suffix in {".gz", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".json", ".tsv",
-                  ".csv", ".md", ".py", ".css", ".js"}:
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return True  # let the reader report why it cannot be read
-    return looks_like_html(head.decode("utf-8", "replace"))
-
-
-def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Files named directly, and page files found under directories, in a stable order.
-
-    Inside directories, hidden entries are skipped, and files are taken when their suffix
-    says page or their first bytes sniff as HTML; named files are always tried.
-    """
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    candidate = Path(dirpath) / name
-                    if _is_candidate(candidate):
-                        yield str(candidate)
-        else:
-            yield str(path)
-
-
 class _BackgroundSync:
     """One index update running beside the ingest, on its own connection to the store.
 
-    Extraction keeps going while Whoosh's writers index what was stored before: the
-    update's serial parts (reading records, committing, computing the new segments'
-    arrays) no longer leave the extraction processes waiting.  Queue rows are cleared
-    only for what this update indexed, so pages stored meanwhile wait for the next one.
+    Extraction keeps going while the index writes what was stored before: the update's
+    serial parts (reading records, committing, computing the new segments' arrays) no
+    longer leave the extraction processes waiting.  Queue rows are cleared only for what
+    this update indexed, so pages stored meanwhile wait for the next one.
     """
 
-    def __init__(self, home: Home, location: IndexLocation) -> None:
-        self.home = home
-        self.location = location
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
         self.indexed = 0
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="index-update")
@@ -117,11 +76,8 @@ class _BackgroundSync:
 
     def _run(self) -> None:
         try:
-            store = RecordStore(self.home.db_path)
-            try:
-                self.indexed = sync(store, self.location, merge=False, once=True)
-            finally:
-                store.close()
+            with self.workspace.writer() as store:
+                self.indexed = sync(store, self.workspace.backend, merge=False, once=True)
         except BaseException as exc:  # handed to the ingest's own thread by wait()
             self.error = exc
 
@@ -136,11 +92,9 @@ class _BackgroundSync:
 class Ingester:
     """Stores captures into one archive home; the caller holds the write lock."""
 
-    def __init__(self, home: Home) -> None:
-        self.home = home
-        self.store = RecordStore(home.db_path)
-        self.originals = OriginalStore(home.originals_dir)
-        self.location = IndexLocation(home.index_root)
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.store: RecordStore = workspace.writer()
         self._update: _BackgroundSync | None = None
 
     def close(self) -> None:
@@ -149,42 +103,40 @@ class Ingester:
         finally:
             self.store.close()
 
-    def read(self, path: str) -> bytes | Outcome:
-        """The file's bytes when they need extracting, else the Outcome that says why not."""
-        abspath = os.path.abspath(path)
+    def read(self, path: str) -> Capture | Outcome:
+        """The file's capture when it needs extracting, else the Outcome that says why not."""
         try:
-            data = Path(path).read_bytes()
+            capture = read_file(path)
         except IsADirectoryError:
             return Outcome(path, "failed", reason="is a directory")
         except OSError as exc:
             return Outcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
-        sha = hashlib.sha256(data).hexdigest()
-        seen = self.store.source(abspath)
-        if seen is not None and seen["sha256"] == sha:
-            current = self.store.article_for_sha(sha)
-            if current:
-                return Outcome(path, "unchanged", current)
-        return self._known(path, sha) or data
+        seen = self.store.source(capture.source)
+        if seen is not None and seen["sha256"] == capture.sha256:
+            current_id = self.store.article_for_sha(capture.sha256)
+            if current_id:
+                return Outcome(path, "unchanged", current_id)
+        return self._known(capture) or capture
 
-    def _known(self, path: str, sha: str) -> Outcome | None:
+    def _known(self, capture: Capture) -> Outcome | None:
         """Bytes stored before, as the current or an older version of some article: nothing
         new was captured, and an older capture never takes the place of a newer one."""
-        known = self.store.version_owner(sha)
+        known = self.store.version_owner(capture.sha256)
         if not known:
             return None
-        self.store.note_source(os.path.abspath(path), sha, known[0], now_utc().isoformat())
-        return Outcome(path, "unchanged", known[0])
+        self.store.note_source(capture.source, capture.sha256, known[0], now_utc().isoformat())
+        return Outcome(capture.name, "unchanged", known[0])
 
-    def keep(self, path: str, data: bytes, record: Record, *, kept: bool = False) -> Outcome:
-        """Store an extracted page: its original first (unless ``kept`` already), then
+    def keep(self, capture: Capture, record: object, *, kept: bool = False) -> Outcome:
+        """Store an extracted capture: its original first (unless ``kept`` already), then
         record and queue row together."""
-        known = self._known(path, record.sha256)
+        known = self._known(capture)
         if known:  # a copy earlier in the same batch, extracted alongside this one
             return known
         if not kept:
-            self.originals.put(data)
-        saved = self.store.save(record, identity_of(record.url, path), len(data))
-        return Outcome(path, saved.status, saved.article_id)
+            self.workspace.originals.put(capture.data, sha256=capture.sha256)
+        saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+        return Outcome(capture.name, saved.status, saved.article_id)
 
     def sync_index(self, *, final: bool = True) -> int:
         """Index what is queued; return how many documents the updates finished here wrote.
@@ -195,35 +147,35 @@ class Ingester:
         """
         done = self._wait_for_update()
         if not final:
-            self._update = _BackgroundSync(self.home, self.location)
+            self._update = _BackgroundSync(self.workspace)
             return done
-        return done + sync(self.store, self.location, merge=True)
+        return done + sync(self.store, self.workspace.backend, merge=True)
 
     def _wait_for_update(self) -> int:
         update, self._update = self._update, None
         return update.wait() if update is not None else 0
 
 
-def _outcomes(ingester: Ingester, files: Iterable[str], jobs: int | None) -> Iterator[Outcome]:
-    """Each file's outcome, in order; extraction runs on ``jobs`` processes."""
+def _outcomes(ingester: Ingester, files: Iterable[str], pool: ExtractionPool) -> Iterator[Outcome]:
+    """Each file's outcome, in order; extraction runs in the pool."""
 
-    def to_extract() -> Iterator[tuple[None, bytes, str]]:
+    def to_extract() -> Iterator[Task[None]]:
         for path in files:
             read = ingester.read(path)
             if isinstance(read, Outcome):
                 done.append(read)
             else:
-                yield None, read, path
+                yield Task(None, read)
 
     # Files that need no extraction (unchanged, unreadable) are reported as they are met;
     # extracted ones when their extraction comes back, in the order they were sent.
     done: list[Outcome] = []
-    for item in extract_all(to_extract(), jobs=jobs, originals=ingester.originals.root):
+    for item in pool.map(to_extract()):
         yield from _drain(done)
         if item.record is None:
-            yield Outcome(item.path, "failed", reason=item.reason)
+            yield Outcome(item.capture.name, "failed", reason=item.reason)
         else:
-            yield ingester.keep(item.path, item.data, item.record, kept=True)
+            yield ingester.keep(item.capture, item.record, kept=True)
     yield from _drain(done)
 
 
@@ -233,30 +185,32 @@ def _drain(done: list[Outcome]) -> Iterator[Outcome]:
 
 
 def ingest(
-    home: Home,
-    paths: Iterable[str | os.PathLike[str]],
+    workspace: Workspace,
+    files: Iterable[str],
     *,
     progress: Callable[[Outcome], None] | None = None,
     wait: float = 0.0,
-    jobs: int | None = 1,
+    executor: Executor | None = None,
     sync_every: int | None = None,
 ) -> IngestSummary:
-    """Ingest files and directories into ``home``; never raises for a bad file.
+    """Ingest files (as ``sources.find_inputs`` lists them) into a home; never raises for a
+    bad file.
 
-    ``jobs`` processes extract pages (None: one per core); storing and indexing stay here.
-    The index is brought up to date every ``sync_every`` stored files and at the end, so a
-    long ingest becomes searchable as it goes.  By default (None) the first update comes
-    after ``Settings.sync_every`` files and each later one after as many files as were stored
-    before it: a long ingest then writes a few large index segments, which need no costly
-    merging afterwards, instead of one small segment per ``sync_every`` files.
+    Pages are extracted by ``executor`` (None: in this process); storing and indexing stay
+    here.  The index is brought up to date every ``sync_every`` stored files and at the
+    end, so a long ingest becomes searchable as it goes.  By default (None) the first
+    update comes after ``Settings.sync_every`` files and each later one after as many files
+    as were stored before it: a long ingest then writes a few large index segments, which
+    need no costly merging afterwards, instead of one small segment per ``sync_every`` files.
     """
     summary = IngestSummary()
-    with WriteLock(home.lock_path, wait=wait):
-        ingester = Ingester(home)
+    pool = ExtractionPool(executor, originals=workspace.originals)
+    with workspace.lock(wait):
+        ingester = Ingester(workspace)
         try:
             since_sync = 0
             stored = 0
-            for outcome in _outcomes(ingester, find_inputs(paths), jobs):
+            for outcome in _outcomes(ingester, files, pool):
                 summary.add(outcome)
                 if progress:
                     progress(outcome)

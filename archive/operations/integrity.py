@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archive.contract.backend import SearchBackend
 from archive.contract.clock import now_utc
 from archive.contract.errors import StoreError
 from archive.contract.settings import current
-from archive.storage.home import Home
-from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
-from index.indexer import rebuild, sync
-from index.inventory import index_schema, stored_documents, stored_form
-from index.location import IndexLocation
+
+from .indexing import rebuild, sync
+from .workspace import Workspace
 
 # problem kinds
 ORIGINAL_MISSING = "original-missing"
@@ -112,9 +111,9 @@ def _check_originals(
         last = rows[-1][0]
 
 
-def _check_index(store: RecordStore, location: IndexLocation, report: CheckReport, tick: Callable[[], None]) -> None:
+def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport, tick: Callable[[], None]) -> None:
     try:
-        schema = index_schema(location)
+        inventory = backend.inventory()
     except StoreError as exc:
         report.problems.append(Problem(INDEX_UNUSABLE, str(exc)))
         return
@@ -127,10 +126,10 @@ def _check_index(store: RecordStore, location: IndexLocation, report: CheckRepor
             record = records.get(doc["id"])
             if record is None:
                 report.problems.append(Problem(INDEX_ORPHAN, "index document without a record", doc["id"]))
-            elif stored_form(record, schema) != doc:
+            elif inventory.expected(record) != doc:
                 report.problems.append(Problem(INDEX_STALE, "index document differs from the record", doc["id"]))
 
-    for doc in stored_documents(location):
+    for doc in inventory.documents():
         report.indexed += 1
         seen[doc["id"]] += 1
         if seen[doc["id"]] == 2:
@@ -152,19 +151,19 @@ def _check_index(store: RecordStore, location: IndexLocation, report: CheckRepor
     report.pending = store.count("index_queue")
 
 
-def check(home: Home, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
+def check(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
     """Inspect a home under its write lock, so no writer changes it halfway through."""
-    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
-        return _check(home, store, progress)
+    with workspace.lock(wait), workspace.writer() as store:
+        return _check(workspace, store, progress)
 
 
-def total_work(home: Home) -> int:
+def total_work(workspace: Workspace) -> int:
     """How many progress ticks a check makes: one per original and one per record."""
-    with RecordStore(home.db_path) as store:
+    with workspace.reader() as store:
         return store.count("originals") + store.count("articles")
 
 
-def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
+def _check(workspace: Workspace, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
     report = CheckReport(cleaner_version=current().cleaner_version)
     tick = progress or (lambda: None)
     report.records = store.count("articles")
@@ -175,8 +174,8 @@ def _check(home: Home, store: RecordStore, progress: Callable[[], None] | None) 
          "reason": r["reason"], "held_at": r["held_at"]}
         for r in store.held_rows()
     ]
-    _check_originals(store, OriginalStore(home.originals_dir), report, tick)
-    _check_index(store, IndexLocation(home.index_root), report, tick)
+    _check_originals(store, workspace.originals, report, tick)
+    _check_index(store, workspace.backend, report, tick)
     return report
 
 
@@ -188,27 +187,25 @@ def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) ->
             continue
         if hashlib.sha256(data).hexdigest() == sha:
             originals.delete(sha)
-            originals.put(data)
+            originals.put(data, sha256=sha)
             store.register_original(sha, len(data), now_utc().isoformat())
             return path
     return None
 
 
-def repair(home: Home, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
+def repair(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
     """Check, fix what the archive itself can fix, and check again; the report lists both."""
     done: list[str] = []
-    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
-        first = _check(home, store, progress)
-        originals = OriginalStore(home.originals_dir)
-        location = IndexLocation(home.index_root)
+    with workspace.lock(wait), workspace.writer() as store:
+        first = _check(workspace, store, progress)
         for problem in first.problems:
             if problem.kind in (ORIGINAL_MISSING, ORIGINAL_DAMAGED, ORIGINAL_UNREGISTERED) and problem.sha256:
-                source = _restore_original(store, originals, problem.sha256)
+                source = _restore_original(store, workspace.originals, problem.sha256)
                 if source:
                     done.append(f"restored original {problem.sha256} from {source}")
         kinds = {p.kind for p in first.problems}
         if INDEX_UNUSABLE in kinds:
-            count = rebuild(store, location=location)
+            count = rebuild(store, workspace.backend)
             done.append(f"rebuilt the index from {count} records")
         else:
             reindex = sorted({p.article_id for p in first.problems if p.article_id and p.kind in (
@@ -216,13 +213,13 @@ def repair(home: Home, *, wait: float = 0.0, progress: Callable[[], None] | None
             orphans = sorted({p.article_id for p in first.problems if p.article_id and p.kind == INDEX_ORPHAN})
             store.queue(reindex, "index")
             store.queue(orphans, "delete")
-            written = sync(store, location)
+            written = sync(store, workspace.backend)
             if reindex:
                 done.append(f"re-indexed {len(reindex)} records")
             if orphans:
                 done.append(f"deleted {len(orphans)} index documents without a record")
             if written > len(reindex) + len(orphans):
                 done.append(f"applied {written - len(reindex) - len(orphans)} queued index changes")
-        report = _check(home, store, None)
+        report = _check(workspace, store, None)
     report.repaired = done
     return report

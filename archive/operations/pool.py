@@ -1,28 +1,35 @@
-"""Extraction on every core: decode + parse + clean + metadata in a pool of processes.
+"""Extraction on every core: decode + parse + clean + metadata, spread over an executor.
 
-Extraction is pure (bytes in, Record or InputError out) and costs tens of milliseconds of
-CPU per page, so it is the part of an ingest worth spreading over processes.  Everything
-that writes (originals, the record store, the index) stays in the calling process, which
-keeps the store's one-writer rules and the index queue exactly as in a sequential ingest.
+Extraction is pure (a capture in, a Record or an InputError out) and costs tens of
+milliseconds of CPU per page, so it is the part of an ingest or a re-extraction worth
+spreading.  Everything that writes the record store or the index stays in the calling
+process, which keeps the store's one-writer rules and the index queue exactly as when
+extracting in-line.
 
-Results come back in the order the pages went in, with a bounded number in flight, so
-memory stays flat however many files a batch holds.
+The executor is anything with ``submit(fn, *args)`` returning a future with ``result()``:
+a process pool here (``local_executor``), a cluster client elsewhere.  Results come back
+in the order the tasks went in, with a bounded number in flight, so memory stays flat
+however many captures a batch holds.  Each task carries the caller's settings, so a
+worker extracts exactly as the caller would.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from archive.contract.captures import Capture
 from archive.contract.errors import InputError
 from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
-from archive.contract.settings import current
-from archive.extraction.extract import extract_bytes
+from archive.contract.settings import Settings, current, override
+from archive.extraction.extract import extract_capture
 from archive.storage.originals import OriginalStore
 
 T = TypeVar("T")
@@ -33,44 +40,60 @@ def default_jobs() -> int:
     return cores()
 
 
+def jobs_for(jobs: int | None, size: int) -> int:
+    """How many extraction processes for ``size`` captures: as asked, or (None) one per
+    core from ``Settings.small_batch`` captures on (fewer are not worth starting them)."""
+    if jobs is not None:
+        return jobs
+    return default_jobs() if size >= current().small_batch else 1
+
+
 @dataclass(frozen=True, slots=True)
-class Extracted(Generic[T]):
-    """One page's extraction: the caller's tag, the bytes, and a Record or the reason it failed."""
+class Task(Generic[T]):
+    """A capture to extract, with the caller's tag; ``now`` is the time to extract it as
+    of (when it was captured, for a re-extraction), None for the present."""
 
     tag: T
-    data: bytes
-    path: str
+    capture: Capture
+    now: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted(Generic[T]):
+    """One capture's extraction: the caller's tag, the capture, and a Record or the reason
+    it failed."""
+
+    tag: T
+    capture: Capture
     record: Record | None
     reason: str | None
 
 
-def _extract_chunk(
-    items: list[tuple[bytes, str]], originals: str | None = None
+def extract_chunk(
+    items: list[tuple[Capture, datetime | None]], originals: str | None, settings: Settings
 ) -> list[tuple[Record | None, str | None]]:
-    """Extract each page; with ``originals``, also keep the original of each good page
+    """Extract each capture; with ``originals``, also keep the original of each good one
     (compressing and syncing it here, in parallel, before the caller stores its record)."""
     out: list[tuple[Record | None, str | None]] = []
     store = OriginalStore(Path(originals)) if originals else None
-    for data, path in items:
-        try:
-            record = extract_bytes(data, path)
-            if store is not None:
-                store.put(data)
-            out.append((record, None))
-        except InputError as exc:
-            out.append((None, exc.reason))
-        except RecursionError:
-            out.append((None, "the page nests its markup too deeply to read"))
-        except OSError as exc:
-            out.append((None, f"cannot store the original: {exc.strerror or exc}"))
+    with override(settings):
+        for capture, now in items:
+            try:
+                record = extract_capture(capture, now=now)
+                if store is not None:
+                    store.put(capture.data, sha256=capture.sha256)
+                out.append((record, None))
+            except InputError as exc:
+                out.append((None, exc.reason))
+            except RecursionError:
+                out.append((None, "the page nests its markup too deeply to read"))
+            except OSError as exc:
+                out.append((None, f"cannot store the original: {exc.strerror or exc}"))
     return out
 
 
-Item = tuple[T, bytes, str]
-
-
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
+def _chunks(items: Iterable[Task[T]], size: int) -> Iterator[list[Task[T]]]:
+    chunk: list[Task[T]] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -80,40 +103,51 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def extract_all(
-    items: Iterable[tuple[T, bytes, str]],
-    *,
-    jobs: int | None = None,
-    originals: Path | None = None,
-) -> Iterator[Extracted[T]]:
-    """Extract ``(tag, bytes, path)`` items on ``jobs`` processes, yielding results in order.
+@contextmanager
+def local_executor(jobs: int) -> Iterator[Executor | None]:
+    """``jobs`` extraction processes on this machine, or None (in-line) for one job.
 
-    With ``originals`` (a folder of an OriginalStore) the workers also store the original
-    of every page that extracted well: syncing a file costs milliseconds of waiting, which
-    the workers overlap.  With one job no process is started; the work is done in-line.
-    """
-    where = str(originals) if originals else None
-    jobs = jobs or default_jobs()
+    Workers start from a fork server, clean processes rather than forks of one holding
+    open databases, index files or threads; the lifeline ends them if this process is
+    killed."""
     if jobs <= 1:
-        for tag, data, path in items:
-            (record, reason), = _extract_chunk([(data, path)], where)
-            yield Extracted(tag, data, path, record, reason)
+        yield None
         return
-    window = jobs * 4
-    pending: deque[tuple[list[tuple[T, bytes, str]], Future]] = deque()
-    # forkserver: workers start from a clean process, not a fork of one holding open
-    # databases, index files or threads; the lifeline ends them if this process is killed.
-    context = forkserver_context()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in _chunks(items, current().pool_chunk):
-            pages = [(d, p) for _, d, p in chunk]
-            pending.append((chunk, pool.submit(_extract_chunk, pages, where)))
-            while len(pending) >= window:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver_context()) as pool:
+        yield pool
+
+
+class ExtractionPool:
+    """Extracts tasks on an executor (None: in this process), yielding results in order.
+
+    With ``originals`` the workers also store the original of every capture that
+    extracted well: syncing a file costs milliseconds of waiting, which they overlap.
+    """
+
+    def __init__(self, executor: Executor | None = None, *, originals: OriginalStore | None = None,
+                 window: int | None = None) -> None:
+        self.executor = executor
+        self.originals = str(originals.root) if originals is not None else None
+        workers = getattr(executor, "_max_workers", None) or cores()
+        self.window = window or workers * 4
+
+    def map(self, tasks: Iterable[Task[T]]) -> Iterator[Extracted[T]]:
+        settings = current()
+        if self.executor is None:
+            for task in tasks:
+                (record, reason), = extract_chunk([(task.capture, task.now)], self.originals, settings)
+                yield Extracted(task.tag, task.capture, record, reason)
+            return
+        pending: deque[tuple[list[Task[T]], Future]] = deque()
+        for chunk in _chunks(tasks, settings.pool_chunk):
+            items = [(task.capture, task.now) for task in chunk]
+            pending.append((chunk, self.executor.submit(extract_chunk, items, self.originals, settings)))
+            while len(pending) >= self.window:
                 yield from _collect(*pending.popleft())
         while pending:
             yield from _collect(*pending.popleft())
 
 
-def _collect(chunk: list[tuple[T, bytes, str]], future: Future) -> Iterator[Extracted[T]]:
-    for (tag, data, path), (record, reason) in zip(chunk, future.result(), strict=True):
-        yield Extracted(tag, data, path, record, reason)
+def _collect(chunk: list[Task[T]], future: Future) -> Iterator[Extracted[T]]:
+    for task, (record, reason) in zip(chunk, future.result(), strict=True):
+        yield Extracted(task.tag, task.capture, record, reason)

@@ -1,9 +1,9 @@
 """Re-extraction: the current cleaner run again over the stored originals.
 
     pick articles (stale by cleaner version, all, or named) -> for each version: read its
-    original -> extract -> keep the id, path and capture time -> better or equal? apply :
-    hold back -> one transaction per article (records + held rows + index-queue row)
-    -> drain the queue to the index
+    original -> extract (in the pool) -> keep the id, path and capture time -> better or
+    equal? apply : hold back -> one transaction per article (records + held rows +
+    index-queue row) -> drain the queue to the index
 
 A re-extraction is not a new capture: it rewrites each version in place (noting when) and
 the current record with it, so version numbers keep meaning "captures".  An extraction
@@ -18,20 +18,23 @@ store's ``meta`` table until it completes.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
-from archive.contract.errors import InputError, StoreError
+from archive.contract.errors import StoreError
 from archive.contract.records import Record
 from archive.contract.settings import current
-from archive.storage.home import Home
-from archive.storage.lock import WriteLock
-from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
-from index.indexer import sync
-from index.location import IndexLocation
+
+from .indexing import sync
+from .pool import ExtractionPool, Task, jobs_for, local_executor
+from .workspace import Workspace
 
 HOLD_RATIO = 0.5
 """A new body with fewer than this share of the old body's words is held back."""
@@ -82,61 +85,86 @@ def worse_reason(old: Record, new: Record) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class _Article:
+    """One article being re-extracted: its versions' extractions as they come back."""
+
+    article_id: str
+    current: int
+    failures: list[str] = field(default_factory=list)
+    results: list[tuple[int, Record, Record | None, str | None]] = field(default_factory=list)
+
+
 class Reextractor:
     """Re-extracts articles of one home; the caller holds the write lock."""
 
-    def __init__(self, home: Home, store: RecordStore) -> None:
+    def __init__(self, workspace: Workspace, store: RecordStore, pool: ExtractionPool, *,
+                 force: bool = False) -> None:
+        self.workspace = workspace
         self.store = store
-        self.originals = OriginalStore(home.originals_dir)
-        from archive.extraction import extract as extraction  # the HTML parser only for the commands needing it
-
-        self.extraction = extraction
+        self.pool = pool
+        self.force = force
         self.cleaner = current().cleaner_version
 
-    def article(self, article_id: str, *, force: bool = False) -> ReextractOutcome:
-        current = self.store.current_version(article_id)
+    def run(self, ids: Iterable[str]) -> Iterator[ReextractOutcome]:
+        """Each article's outcome, in order; its versions are extracted in the pool."""
+        articles: deque[_Article] = deque()
+
+        def tasks() -> Iterator[Task[tuple[_Article, int, Record]]]:
+            for article_id in ids:
+                article = _Article(article_id, self.store.current_version(article_id))
+                articles.append(article)
+                for row in self.store.version_rows(article_id):
+                    old = Record.from_json(row["record"])
+                    try:
+                        data = self.workspace.originals.get(row["sha256"])
+                    except StoreError as exc:
+                        article.failures.append(f"version {row['version']}: {exc}")
+                        continue
+                    capture = Capture.of(data, old.source_path, old.source_path)
+                    when = datetime.fromisoformat(old.ingested_at)
+                    yield Task((article, row["version"], old), capture, when)
+
+        for item in self.pool.map(tasks()):
+            article, version, old = item.tag
+            while articles[0] is not article:  # results come in order: those before are done
+                yield self.settle(articles.popleft())
+            article.results.append((version, old, item.record, item.reason))
+        while articles:
+            yield self.settle(articles.popleft())
+
+    def settle(self, article: _Article) -> ReextractOutcome:
+        """Apply an article's fresh extractions, or hold back the worse ones, in one transaction."""
         applied: list[tuple[int, Record]] = []
         held: list[tuple[int, str, str, Record | None]] = []
-        failures: list[str] = []
         reindex = False
         changes = 0
-        for row in self.store.version_rows(article_id):
-            version = row["version"]
-            old = Record.from_json(row["record"])
-            try:
-                data = self.originals.get(row["sha256"])
-            except StoreError as exc:
-                failures.append(f"version {version}: {exc}")
-                continue
-            try:
-                fresh = self.extraction.extract_bytes(
-                    data, old.source_path, now=datetime.fromisoformat(old.ingested_at)
-                )
-            except InputError as exc:
-                held.append((version, self.cleaner, f"version {version}: {exc.reason}", None))
+        for version, old, fresh, failure in article.results:
+            if fresh is None:
+                held.append((version, self.cleaner, f"version {version}: {failure}", None))
                 continue
             # Same article, same capture: only what the cleaner reads may change.
             fresh = fresh.with_changes(id=old.id, source_path=old.source_path, ingested_at=old.ingested_at)
             reason = worse_reason(old, fresh)
-            if reason and not force:
+            if reason and not self.force:
                 held.append((version, self.cleaner, f"version {version}: {reason}", fresh))
                 continue
             content_changed = fresh.with_changes(cleaner_version=old.cleaner_version) != old
             if content_changed or fresh.cleaner_version != old.cleaner_version:
                 applied.append((version, fresh))
             changes += content_changed
-            if content_changed and version == current:
+            if content_changed and version == article.current:
                 reindex = True
         if applied or held:
             self.store.apply_extraction(
-                article_id, applied, held, at=now_utc().isoformat(), reindex=reindex
+                article.article_id, applied, held, at=now_utc().isoformat(), reindex=reindex
             )
-        reasons = tuple(failures + [h[2] for h in held])
-        if failures:
-            return ReextractOutcome(article_id, "failed", reasons)
+        reasons = tuple(article.failures + [h[2] for h in held])
+        if article.failures:
+            return ReextractOutcome(article.article_id, "failed", reasons)
         if held:
-            return ReextractOutcome(article_id, "held", reasons)
-        return ReextractOutcome(article_id, "updated" if changes else "unchanged")
+            return ReextractOutcome(article.article_id, "held", reasons)
+        return ReextractOutcome(article.article_id, "updated" if changes else "unchanged")
 
 
 def _batches(store: RecordStore, start: str, stale_for: str | None, skip_held: bool) -> Iterator[list[str]]:
@@ -150,52 +178,59 @@ def _batches(store: RecordStore, start: str, stale_for: str | None, skip_held: b
 
 
 def reextract(
-    home: Home,
+    workspace: Workspace,
     *,
     ids: Iterable[str] = (),
     everything: bool = False,
     force: bool = False,
     wait: float = 0.0,
+    executor: Executor | None = None,
+    jobs: int | None = 1,
     on_start: Callable[[int], None] | None = None,
     progress: Callable[[ReextractOutcome], None] | None = None,
 ) -> ReextractSummary:
-    """Re-extract the named articles, or all of them, or (by default) the stale ones."""
+    """Re-extract the named articles, or all of them, or (by default) the stale ones.
+
+    Extraction runs on ``executor``, else on ``jobs`` local processes (None: one per core
+    when enough articles are selected)."""
     summary = ReextractSummary()
     named = list(ids)
-    with WriteLock(home.lock_path, wait=wait), RecordStore(home.db_path) as store:
-        worker = Reextractor(home, store)
-        location = IndexLocation(home.index_root)
+    cleaner = current().cleaner_version
+    with workspace.lock(wait), workspace.writer() as store:
         if named:
             full = [store.find(i).id for i in named]
             batches: Iterable[list[str]] = [full]
             summary.selected = len(full)
         else:
             start = ""
-            stale_for = None if everything else worker.cleaner
+            stale_for = None if everything else cleaner
             if everything:
                 saved = store.get_meta(CHECKPOINT_KEY)
                 point = json.loads(saved) if saved else None
-                if point and point.get("cleaner") == worker.cleaner:
+                if point and point.get("cleaner") == cleaner:
                     start = summary.resumed_after = point["last"]
             summary.selected = store.count_after(start, stale_for=stale_for, skip_held=not force)
             batches = _batches(store, start, stale_for, not force)
         if on_start:
             on_start(summary.selected)
-        since_sync = 0
-        for batch in batches:
-            for article_id in batch:
-                outcome = worker.article(article_id, force=force)
-                summary.add(outcome)
-                if progress:
-                    progress(outcome)
-                if outcome.status == "updated":
-                    since_sync += 1
-                    if since_sync >= current().reextract_sync_every:
-                        summary.indexed += sync(store, location)
-                        since_sync = 0
-            if everything and not named:
-                store.set_meta(CHECKPOINT_KEY, json.dumps({"cleaner": worker.cleaner, "last": batch[-1]}))
-        summary.indexed += sync(store, location)
+        with ExitStack() as stack:
+            if executor is None:
+                executor = stack.enter_context(local_executor(jobs_for(jobs, summary.selected)))
+            worker = Reextractor(workspace, store, ExtractionPool(executor), force=force)
+            since_sync = 0
+            for batch in batches:
+                for outcome in worker.run(batch):
+                    summary.add(outcome)
+                    if progress:
+                        progress(outcome)
+                    if outcome.status == "updated":
+                        since_sync += 1
+                        if since_sync >= current().reextract_sync_every:
+                            summary.indexed += sync(store, workspace.backend)
+                            since_sync = 0
+                if everything and not named:
+                    store.set_meta(CHECKPOINT_KEY, json.dumps({"cleaner": cleaner, "last": batch[-1]}))
+        summary.indexed += sync(store, workspace.backend)
         if everything and not named:
             store.set_meta(CHECKPOINT_KEY, None)
     return summary

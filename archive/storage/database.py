@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Self
 
 from archive.contract.errors import StoreError
 from archive.contract.records import Record
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Kept in SQLite's ``user_version``: a writer brings an older store up to it, once."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -99,6 +101,8 @@ class Database:
     """One connection to an archive's record store. One per thread; never shared."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """A connection for writing (which brings the schema up to date first), or a
+        read-only one: a WAL reader, which never waits on a writer."""
         self.path = path
         try:
             if readonly:
@@ -110,19 +114,44 @@ class Database:
             raise StoreError(f"{path}: cannot open the record store: {exc}") from exc
         self.db.row_factory = sqlite3.Row
         try:
+            self.db.execute("PRAGMA busy_timeout=30000")
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(_SCHEMA)
-                self._migrate()
-                self.db.execute(
-                    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-                self.db.commit()
-            self.db.execute("PRAGMA busy_timeout=30000")
+                if self.schema_version() < SCHEMA_VERSION:
+                    self._upgrade()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: not a usable archive database: {exc}") from exc
+
+    @classmethod
+    def for_reading(cls, path: Path) -> Self:
+        """A read-only connection to an existing, up-to-date store: a missing store is
+        created and an older one migrated first, by a writing connection, once."""
+        if not path.exists():
+            cls(path).close()
+        store = cls(path, readonly=True)
+        try:
+            stale = store.schema_version() < SCHEMA_VERSION
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise StoreError(f"{path}: not a usable archive database: {exc}") from exc
+        if stale:
+            store.close()
+            cls(path).close()
+            store = cls(path, readonly=True)
+        return store
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _upgrade(self) -> None:
+        self.db.executescript(_SCHEMA)
+        self._migrate()
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.commit()
 
     def _migrate(self) -> None:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(versions)")}

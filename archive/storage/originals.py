@@ -24,8 +24,9 @@ class OriginalStore:
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()
 
-    def put(self, data: bytes) -> str:
-        sha = hashlib.sha256(data).hexdigest()
+    def put(self, data: bytes, *, sha256: str | None = None) -> str:
+        """Keep ``data`` (whose SHA-256 the caller may know already); returns its address."""
+        sha = sha256 or hashlib.sha256(data).hexdigest()
         target = self.path_for(sha)
         if target.exists():
             return sha

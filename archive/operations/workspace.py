@@ -1,0 +1,68 @@
+"""An archive home opened once, handing out what every operation works with.
+
+The record store (a read-only connection for reading, which never waits on a writer, or
+one for writing), the originals, the search index and the write lock are all built here,
+from the home, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from types import TracebackType
+
+from archive.contract.backend import SearchBackend
+from archive.storage.home import Home
+from archive.storage.lock import WriteLock
+from archive.storage.originals import OriginalStore
+from archive.storage.store import RecordStore
+
+BackendFactory = Callable[[Home], SearchBackend]
+
+
+def whoosh_backend(home: Home) -> SearchBackend:
+    """The one-folder Whoosh index in ``index/`` of the home."""
+    from index.backend import WhooshBackend
+    from index.location import IndexLocation
+
+    return WhooshBackend(IndexLocation(home.index_root))
+
+
+class Workspace:
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, create: bool = True,
+                 backend: BackendFactory = whoosh_backend) -> None:
+        self.home = Home.open(root, create=create)
+        self.originals = OriginalStore(self.home.originals_dir)
+        self._make_backend = backend
+        self._backend: SearchBackend | None = None
+
+    def lock(self, wait: float = 0.0) -> WriteLock:
+        """The home's write lock; hold it for anything that writes."""
+        return WriteLock(self.home.lock_path, wait=wait)
+
+    def writer(self) -> RecordStore:
+        """A connection for writing to the record store (under the write lock)."""
+        return RecordStore(self.home.db_path)
+
+    def reader(self) -> RecordStore:
+        """A read-only connection to the record store, which a writer never holds up."""
+        return RecordStore.for_reading(self.home.db_path)
+
+    @property
+    def backend(self) -> SearchBackend:
+        """The home's search index, opened on first use and kept (its searcher with it)."""
+        if self._backend is None:
+            self._backend = self._make_backend(self.home)
+        return self._backend
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,106 @@
+"""The Whoosh index of one archive home, behind the archive's ``SearchBackend`` seam."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from whoosh.fields import Schema
+
+from archive.contract.errors import StoreError
+from archive.contract.records import Record
+from archive.contract.search import Hit, SearchRequest, SearchResult
+
+from . import writing
+from .location import IndexLocation
+from .schema import document_for
+from .search import ArchiveSearcher
+
+
+class WhooshInventory:
+    def __init__(self, location: IndexLocation, schema: Schema) -> None:
+        self.location = location
+        self.stored = set(schema.stored_names())
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        ix = self.location.open()
+        try:
+            with ix.searcher() as searcher:
+                for _docnum, fields in searcher.reader().iter_docs():
+                    yield fields
+        finally:
+            ix.close()
+
+    def expected(self, record: Record) -> dict[str, Any]:
+        return {k: v for k, v in document_for(record).items() if k in self.stored and v is not None}
+
+
+class WhooshBackend:
+    """One index folder (``index/`` of a home, in generations), searched by one long-lived
+    searcher that follows every commit and rebuild."""
+
+    def __init__(self, location: IndexLocation, *, timeout: float | None = None) -> None:
+        self.location = location
+        self.timeout = timeout
+        self._searcher: ArchiveSearcher | None = None
+
+    @property
+    def searcher(self) -> ArchiveSearcher:
+        if self._searcher is None:
+            self._searcher = ArchiveSearcher(self.location, timeout=self.timeout)
+        return self._searcher
+
+    # ------------------------------------------------------------------ reading
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self.searcher.search(request)
+
+    def similar(self, article_id: str, *, limit: int = 10) -> list[Hit]:
+        return self.searcher.similar(article_id, limit=limit)
+
+    def matching_ids(self, request: SearchRequest) -> list[str]:
+        return self.searcher.matching_ids(request)
+
+    # ------------------------------------------------------------------ writing
+
+    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
+        return writing.replace(self.location, article_ids, records, adds=adds)
+
+    def merge(self, credit: float, written: int) -> tuple[int, float]:
+        return writing.merge(self.location, credit, written)
+
+    def refresh(self) -> None:
+        writing.warm(self.location)
+
+    def rebuild(self, records: Iterable[Record], *, total: int,
+                progress: Callable[[int], None] | None = None) -> int:
+        return writing.rebuild(self.location, records, total=total, progress=progress)
+
+    # ------------------------------------------------------------------ inventory
+
+    def inventory(self) -> WhooshInventory:
+        ix = self.location.open()
+        try:
+            return WhooshInventory(self.location, ix.schema)
+        finally:
+            ix.close()
+
+    def document_count(self) -> int:
+        if not self.location.exists():
+            return 0
+        ix = self.location.open()
+        try:
+            return ix.doc_count()
+        finally:
+            ix.close()
+
+    def size_bytes(self) -> int:
+        return self.location.size_bytes()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+
+__all__ = ["StoreError", "WhooshBackend", "WhooshInventory"]

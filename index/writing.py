@@ -1,0 +1,131 @@
+"""Writing the Whoosh index: replacing documents in one commit, merging, warming, rebuilding.
+
+A commit first deletes every document of the articles it replaces, then adds their current
+records: Whoosh's ``update_document`` replaces only the first document with an id, so it
+would never heal a duplicate, and an article indexed by a commit whose queue rows were
+never cleared (a crash in between) is replaced here, never doubled.
+
+Most replaced articles are new: their id is in no segment, and looking that up in the
+term dictionaries is much cheaper than a delete query per document against every segment,
+so only ids found there are deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+from whoosh.writing import IndexWriter
+
+from archive.contract.lifeline import cores, forkserver_context
+from archive.contract.records import Record
+from archive.contract.settings import current
+
+from . import columns, merging
+from .location import IndexLocation
+from .schema import document_for
+
+Progress = Callable[[int], None]
+
+WRITER_LIMITMB = 512
+
+
+def _writer(ix: Index, docs: int = 0) -> IndexWriter:
+    """A writer for ``docs`` documents: big batches are analysed on every core, each
+    process writing its own segment (the merge policy folds them in later)."""
+    procs = cores() if docs >= current().parallel_batch else 1
+    if procs > 1:
+        forkserver_context()  # sub-writers die with this process if it is killed
+        return ix.writer(
+            limitmb=WRITER_LIMITMB, procs=procs, multisegment=True, start_method="forkserver"
+        )
+    return ix.writer(limitmb=WRITER_LIMITMB)
+
+
+def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterable[Record],
+            *, adds: int = 0) -> dict[str, str]:
+    """One commit: drop every document of ``article_ids``, add ``records``.  The commit
+    writes new segments without merging, so its documents are searchable as soon as it is
+    written.  Returns the sha256 of each record written, by id."""
+    ix = location.open()
+    try:
+        writer = _writer(ix, adds)
+        fields = set(writer.schema.names())
+        indexed: dict[str, str] = {}
+        try:
+            with writer.searcher() as searcher:
+                reader = searcher.reader()
+                for article_id in article_ids:
+                    if ("id", article_id) in reader:
+                        writer.delete_by_term("id", article_id, searcher=searcher)
+            for record in records:
+                writer.add_document(**document_for(record, fields))
+                indexed[record.id] = record.sha256
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(merge=False)
+    finally:
+        ix.close()
+    return indexed
+
+
+def merge(location: IndexLocation, credit: float, written: int) -> tuple[int, float]:
+    """Merge segments within the credit earned by the documents written so far (see
+    index.merging); returns the documents rewritten and the credit left."""
+    credit += merging.CREDIT_RATIO * written
+    budget = max(merging.MIN_BUDGET, credit)
+    ix = location.open()
+    try:
+        rewritten = merging.merge(ix, budget, limitmb=WRITER_LIMITMB)
+    finally:
+        ix.close()
+    return rewritten, max(0.0, credit - rewritten)
+
+
+def warm(location: IndexLocation) -> None:
+    """Compute the facet arrays of new segments now, so the next search opens fast."""
+    folder = location.current_dir()
+    if folder is None:
+        return
+    ix = location.open()
+    try:
+        with ix.reader() as reader:
+            columns.load(folder, reader)
+            columns.prune(folder, reader)
+    finally:
+        ix.close()
+
+
+def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
+            progress: Progress | None = None) -> int:
+    """Index every record into a fresh generation and swap it in atomically."""
+    folder = location.new_generation()
+    ix = whoosh_index.open_dir(str(folder))
+    count = 0
+    parallel = total >= current().parallel_batch and cores() > 1
+    try:
+        # Several processes each build a segment; merging them afterwards would cost
+        # as much again, and queries on a handful of segments are as fast as on one.
+        writer = _writer(ix, current().parallel_batch if parallel else 0)
+        fields = set(writer.schema.names())
+        try:
+            for record in records:
+                writer.add_document(**document_for(record, fields))
+                count += 1
+                if progress and count % 100 == 0:
+                    progress(100)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=not parallel)
+        with ix.reader() as reader:
+            columns.load(folder, reader)
+            columns.prune(folder, reader)
+    finally:
+        ix.close()
+    location.publish(folder)
+    if progress and count % 100:
+        progress(count % 100)
+    return count
