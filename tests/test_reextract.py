@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import archive.operations.pool as pool
+import archive.extraction.extract as extraction
 from archive.contract.settings import current, override
 from archive.operations.reextract import CHECKPOINT_KEY, Reextractor
 from archive.storage.home import Home
@@ -60,7 +60,7 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
     run("ingest", str(tmp_path / "in"))
     victim = _ids(run)[1]
     before = json.loads(run("show", victim, "--json").stdout)
-    real = pool.extract_capture
+    real = extraction.extract_capture
 
     def regressed(capture, **kw):  # a cleaner that now loses most of one article
         record = real(capture, **kw)
@@ -68,7 +68,7 @@ def test_a_worse_extraction_is_held_back_until_forced(run, home: Path, tmp_path:
             return record.with_changes(body="Cookie settings.", word_count=2)
         return record
 
-    monkeypatch.setattr(pool, "extract_capture", regressed)
+    monkeypatch.setattr(extraction, "extract_capture", regressed)
     settings(cleaner_version="2")
     result = run("reextract")
     assert "3 updated" not in result.stdout and "1 held back" in result.stdout

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import archive.operations.pool as extracting
+import archive.extraction.extract as extracting
 from tests.corpus import write_corpus
 
 

@@ -10,18 +10,20 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from archive.contract.errors import StoreError
 from archive.operations.export import FORMATS
-from archive.operations.reextract import ReextractOutcome
 
 from .options import filter_options, json_option, request_for, wait_option
 from .output import emit_json, print_diff, print_report
 from .progress import Progress
 from .support import open_archive
+
+if TYPE_CHECKING:
+    from archive.operations.reextract import ReextractOutcome
 
 # ---------------------------------------------------------------------------- versions
 

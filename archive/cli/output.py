@@ -5,14 +5,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from archive.contract.records import Record
-from archive.contract.search import Hit, SearchResult
-from archive.operations.history import VersionDiff, VersionInfo
-from archive.operations.integrity import CheckReport
+if TYPE_CHECKING:
+    from archive.contract.records import Record
+    from archive.contract.search import Hit, SearchResult
+    from archive.operations.history import VersionDiff, VersionInfo
+    from archive.operations.integrity import CheckReport
 
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 

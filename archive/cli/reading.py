@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from archive.contract.errors import InputError
-from archive.contract.records import Record
 from archive.contract.search import HISTOGRAMS, SORTS
 
 from .options import filter_options, json_option, request_for
 from .output import emit_json, print_hits, print_record, print_result, print_stats, print_versions
 from .support import open_archive
+
+if TYPE_CHECKING:
+    from archive.contract.records import Record
 
 
 @click.command()

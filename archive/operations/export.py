@@ -11,10 +11,12 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from archive.contract.records import Record
-from archive.storage.store import RecordStore
+
+if TYPE_CHECKING:
+    from archive.storage.store import RecordStore
 
 FORMATS = ("jsonl", "csv")
 COLUMNS = tuple(f.name for f in fields(Record))

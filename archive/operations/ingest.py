@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
@@ -24,6 +24,9 @@ from .indexing import sync
 from .pool import ExtractionPool, Task
 from .sources import read_file
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,20 +17,21 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from archive.contract.captures import Capture
 from archive.contract.errors import InputError
 from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
 from archive.contract.settings import Settings, current, override
-from archive.extraction.extract import extract_capture
 from archive.storage.originals import OriginalStore
+
+if TYPE_CHECKING:  # a search, which never extracts, need not load process pools
+    from concurrent.futures import Executor, Future
 
 T = TypeVar("T")
 
@@ -74,6 +75,8 @@ def extract_chunk(
 ) -> list[tuple[Record | None, str | None]]:
     """Extract each capture; with ``originals``, also keep the original of each good one
     (compressing and syncing it here, in parallel, before the caller stores its record)."""
+    from archive.extraction.extract import extract_capture  # the HTML parser, only where pages are read
+
     out: list[tuple[Record | None, str | None]] = []
     store = OriginalStore(Path(originals)) if originals else None
     with override(settings):
@@ -113,6 +116,8 @@ def local_executor(jobs: int) -> Iterator[Executor | None]:
     if jobs <= 1:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver_context()) as pool:
         yield pool
 

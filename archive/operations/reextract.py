@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
@@ -35,6 +35,9 @@ from archive.storage.store import RecordStore
 from .indexing import sync
 from .pool import ExtractionPool, Task, jobs_for, local_executor
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 HOLD_RATIO = 0.5
 """A new body with fewer than this share of the old body's words is held back."""

@@ -11,20 +11,20 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from archive.contract.records import Record
 from archive.contract.search import SearchRequest, SearchResult, SimilarResult
 
-from . import export as exporting
-from . import integrity
-from .forget import ForgetResult, forget
-from .history import VersionDiff, VersionInfo, diff_versions, list_versions
-from .indexing import rebuild
-from .reextract import ReextractOutcome, ReextractSummary, reextract
-from .stats import stats
 from .workspace import BackendFactory, Workspace, whoosh_backend
 
-if TYPE_CHECKING:  # ingesting pulls in the HTML parser, which a search does not need
+# Each operation's module is imported by the method that runs it: a command loads only
+# what it uses (a search never loads the HTML parser, nor process pools).
+if TYPE_CHECKING:
+    from archive.contract.records import Record
+
+    from .forget import ForgetResult
+    from .history import VersionDiff, VersionInfo
     from .ingest import IngestSummary, Outcome
+    from .integrity import CheckReport
+    from .reextract import ReextractOutcome, ReextractSummary
     from .sources import Inputs
 
 
@@ -71,6 +71,8 @@ class Archive:
                           sync_every=sync_every)
 
     def reindex(self, *, progress: Callable[[int], None] | None = None, wait: float = 0.0) -> int:
+        from .indexing import rebuild
+
         with self.workspace.lock(wait), self.workspace.writer() as store:
             return rebuild(store, self.workspace.backend, progress=progress)
 
@@ -96,18 +98,26 @@ class Archive:
             return store.count("articles")
 
     def stats(self, top: int = 10) -> dict[str, Any]:
+        from .stats import stats
+
         return stats(self.workspace, top)
 
     def versions(self, article_id: str) -> list[VersionInfo]:
+        from .history import list_versions
+
         with self.workspace.reader() as store:
             return list_versions(store, article_id)
 
     def diff(self, article_id: str, old: int | None = None, new: int | None = None) -> VersionDiff:
+        from .history import diff_versions
+
         with self.workspace.reader() as store:
             return diff_versions(store, article_id, old, new)
 
     def export(self, out: TextIO, fmt: str, request: SearchRequest | None = None) -> int:
         """Write every record (or every match of ``request``) to ``out``; returns how many."""
+        from . import export as exporting
+
         ids = None if request is None else self.workspace.backend.matching_ids(request)
         with self.workspace.reader() as store:
             return exporting.write(exporting.records_for(store, ids), out, fmt)
@@ -126,18 +136,26 @@ class Archive:
         progress: Callable[[ReextractOutcome], None] | None = None,
     ) -> ReextractSummary:
         """``jobs`` extraction processes; None means one per core (small selections use one)."""
+        from .reextract import reextract
+
         return reextract(self.workspace, ids=ids, everything=everything, force=force, wait=wait,
                          jobs=jobs, on_start=on_start, progress=progress)
 
     def forget(self, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
+        from .forget import forget
+
         return forget(self.workspace, article_id, purge=purge, wait=wait)
 
     def check(
         self, *, repair: bool = False, wait: float = 0.0, progress: Callable[[], None] | None = None
-    ) -> integrity.CheckReport:
+    ) -> CheckReport:
+        from . import integrity
+
         run = integrity.repair if repair else integrity.check
         return run(self.workspace, wait=wait, progress=progress)
 
     def check_size(self) -> int:
-        return integrity.total_work(self.workspace)
+        from .integrity import total_work
+
+        return total_work(self.workspace)
 

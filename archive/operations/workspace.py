@@ -10,21 +10,23 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from archive.contract.backend import SearchBackend
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
-from archive.storage.store import RecordStore
+from index.backend import WhooshBackend
+from index.location import IndexLocation
 
-BackendFactory = Callable[[Home], SearchBackend]
+if TYPE_CHECKING:  # a search opens neither the record store nor anything else it need not
+    from archive.contract.backend import SearchBackend
+    from archive.storage.store import RecordStore
+
+BackendFactory = Callable[[Home], "SearchBackend"]
 
 
 def whoosh_backend(home: Home) -> SearchBackend:
     """The one-folder Whoosh index in ``index/`` of the home."""
-    from index.backend import WhooshBackend
-    from index.location import IndexLocation
-
     return WhooshBackend(IndexLocation(home.index_root))
 
 
@@ -42,10 +44,14 @@ class Workspace:
 
     def writer(self) -> RecordStore:
         """A connection for writing to the record store (under the write lock)."""
+        from archive.storage.store import RecordStore
+
         return RecordStore(self.home.db_path)
 
     def reader(self) -> RecordStore:
         """A read-only connection to the record store, which a writer never holds up."""
+        from archive.storage.store import RecordStore
+
         return RecordStore.for_reading(self.home.db_path)
 
     @property
