@@ -1,9 +1,11 @@
-"""Small generated article pages, for tests that need many distinct articles or edits."""
+"""Small generated article pages and records, for tests that need many distinct articles or edits."""
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
+
+from archive.contract.records import Record, article_id
 
 WORDS = (
     "river harbour council budget school winter railway museum festival election market farmer "
@@ -46,3 +48,15 @@ def write_corpus(folder: Path, count: int, start: int = 0) -> list[Path]:
         path.write_text(page(n), "utf-8")
         paths.append(path)
     return paths
+
+
+def make_record(body: str = "Some text here.", sha: str = "a" * 64, **kw: object) -> Record:
+    """A small record for storage tests; fields may be overridden."""
+    values: dict[str, object] = dict(
+        id=article_id("url:example.org/a"), url="https://example.org/a", site="Example",
+        title="A title", authors=("Ann Smith",), published="2020-01-02", language="en",
+        tags=("x",), description=None, body=body, word_count=len(body.split()), sha256=sha,
+        source_path="/tmp/a.html", ingested_at="2024-01-01T00:00:00+00:00",
+    )
+    values.update(kw)
+    return Record(**values)  # type: ignore[arg-type]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from archive.operations.sources import extract_file
+from tests.conftest import DATA
 
-ENCODINGS = Path(__file__).resolve().parent / "data" / "encodings"
+ENCODINGS = DATA / "encodings"
 EXPECTED = json.loads((ENCODINGS / "expected.json").read_text("utf-8"))
 
 # What text decoded with the wrong codec looks like: UTF-8 read as Latin-1 / cp1252

@@ -21,6 +21,7 @@ from index.facets import columns
 from index.location import IndexLocation
 from index.querying import parse_query
 from index.search import ArchiveSearcher
+from tests.conftest import RAW
 
 QUERIES = ("missile", "city OR bread", "people year", "pari*", "title:the", "market^2 price",
            "food NOT bread", '"the city"', '"in the"', 'people "last year"')
@@ -71,7 +72,7 @@ def test_frequent_terms_cache_gives_the_same_results_and_leaves_with_its_segment
     settings(hot_postings_df=3)
     with Archive(home) as archive:
         archive.ingest([tmp_path / "nothing"], jobs=1)  # an empty index to start from
-    pages = sorted((Path(__file__).resolve().parent.parent / "raw" / "wcxb").glob("*.html"))
+    pages = sorted((RAW / "wcxb").glob("*.html"))
     batch = tmp_path / "batch"
     batch.mkdir()
     for page in pages[:14]:
@@ -114,7 +115,7 @@ def test_sorted_docnums_from_every_query_shape(ingested_home: Path) -> None:
 def test_cached_positions_find_exactly_the_phrases_whoosh_finds(tmp_path: Path) -> None:
     home = tmp_path / "home"
     with override(hot_postings_df=2), Archive(home) as archive:
-        archive.ingest([Path(__file__).resolve().parent.parent / "raw"], jobs=1)
+        archive.ingest([RAW], jobs=1)
     hot = _phrases_match_whoosh(home)
     assert any(h is not None and "year" in h.spans.get("body", {}) for h in hot)
 

@@ -124,14 +124,14 @@ def test_forget_removes_record_and_index_document(run, home: Path, tmp_path: Pat
 
 
 def test_purge_keeps_originals_other_records_use(tmp_path: Path) -> None:
-    from tests.test_store import _record
+    from tests.corpus import make_record
 
     with RecordStore(tmp_path / "a.db") as store:
-        first = _record(sha="c" * 64)
-        second = _record(sha="c" * 64, id=article_id("url:example.org/b"), url="https://example.org/b")
+        first = make_record(sha="c" * 64)
+        second = make_record(sha="c" * 64, id=article_id("url:example.org/b"), url="https://example.org/b")
         store.save(first, "url:example.org/a", 10)
         store.save(second, "url:example.org/b", 10)
-        store.save(_record(sha="d" * 64, body="Edited."), "url:example.org/a", 10)
+        store.save(make_record(sha="d" * 64, body="Edited."), "url:example.org/a", 10)
         store.done(store.pending())
         assert store.forget(first.id) == ["d" * 64]  # "c" is still used by the other article
         assert store.pending() == [(first.id, "delete")]

@@ -12,15 +12,14 @@ import gzip
 import importlib.util
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from archive.contract.errors import ArchiveError
 from archive.extraction.extract import extract_bytes
+from tests.conftest import DATA, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = Path(__file__).resolve().parent / "data" / "quality"
+SAMPLE = DATA / "quality"
 
 # Measured on the sample when pinned (see docs/extraction-benchmark.md), minus about 0.02.
 FLOORS = {

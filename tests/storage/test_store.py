@@ -8,9 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.contract.records import Record, article_id
+from archive.contract.records import Record
 from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
+from tests.corpus import make_record
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 
@@ -41,40 +42,29 @@ def test_record_json_round_trip(record: Record) -> None:
     assert Record.from_json(record.to_json()) == record
 
 
-def _record(body: str = "Some text here.", sha: str = "a" * 64, **kw: object) -> Record:
-    values: dict[str, object] = dict(
-        id=article_id("url:example.org/a"), url="https://example.org/a", site="Example",
-        title="A title", authors=("Ann Smith",), published="2020-01-02", language="en",
-        tags=("x",), description=None, body=body, word_count=len(body.split()), sha256=sha,
-        source_path="/tmp/a.html", ingested_at="2024-01-01T00:00:00+00:00",
-    )
-    values.update(kw)
-    return Record(**values)  # type: ignore[arg-type]
-
-
 def test_a_store_from_before_the_updated_column_opens_and_keeps_its_records(tmp_path: Path) -> None:
     import sqlite3
 
     with RecordStore(tmp_path / "a.db") as store:
-        saved = store.save(_record(), "url:example.org/a", 10)
+        saved = store.save(make_record(), "url:example.org/a", 10)
     db = sqlite3.connect(tmp_path / "a.db")
     db.execute("ALTER TABLE articles DROP COLUMN updated")  # as the store was written before
     db.execute("PRAGMA user_version = 0")  # which kept no schema version there
     db.commit()
     db.close()
     with RecordStore.for_reading(tmp_path / "a.db") as store:  # a reader first: it migrates once
-        assert store.get(saved.article_id) == _record()
+        assert store.get(saved.article_id) == make_record()
     with RecordStore(tmp_path / "a.db") as store:
-        assert store.get(saved.article_id) == _record()
-        store.save(_record(body="Edited text.", sha="b" * 64, updated="2021-03-04"), "url:example.org/a", 12)
+        assert store.get(saved.article_id) == make_record()
+        store.save(make_record(body="Edited text.", sha="b" * 64, updated="2021-03-04"), "url:example.org/a", 12)
         assert store.get(saved.article_id).updated == "2021-03-04"
 
 
 def test_save_get_and_versions(tmp_path: Path) -> None:
     with RecordStore(tmp_path / "a.db") as store:
-        first = store.save(_record(), "url:example.org/a", 10)
+        first = store.save(make_record(), "url:example.org/a", 10)
         assert (first.status, first.version) == ("new", 1)
-        second = store.save(_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
+        second = store.save(make_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
         assert (second.status, second.version) == ("updated", 2)
         assert store.get(first.article_id).body == "Edited text."
         assert [r.body for r in store.versions(first.article_id)] == ["Some text here.", "Edited text."]
@@ -88,9 +78,9 @@ def test_save_get_and_versions(tmp_path: Path) -> None:
 
 def test_store_reopens_with_its_data(tmp_path: Path) -> None:
     with RecordStore(tmp_path / "a.db") as store:
-        store.save(_record(), "url:example.org/a", 10)
+        store.save(make_record(), "url:example.org/a", 10)
     with RecordStore(tmp_path / "a.db") as store:
-        assert store.get(_record().id).authors == ("Ann Smith",)
+        assert store.get(make_record().id).authors == ("Ann Smith",)
         assert store.top("authors") == [("Ann Smith", 1)]
 
 
@@ -131,10 +121,10 @@ def test_an_article_stored_again_during_an_index_update_stays_queued(tmp_path: P
     # An ingest goes on storing pages while an index update runs beside it: the update read
     # version 1, version 2 arrived meanwhile, and version 2 must still reach the index.
     with RecordStore(tmp_path / "a.db") as store:
-        first = _record()
+        first = make_record()
         store.save(first, "url:example.org/a", 10)
         taken = store.pending()
-        store.save(_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
+        store.save(make_record(body="Edited text.", sha="b" * 64), "url:example.org/a", 12)
         store.done(taken, {first.id: first.sha256})
         assert store.pending() == [(first.id, "index")]
         store.done(store.pending(), {first.id: "b" * 64})

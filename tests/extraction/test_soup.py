@@ -18,8 +18,8 @@ from bs4 import BeautifulSoup, Tag
 from archive.extraction import soup as fast
 from archive.extraction.decode import decode
 from archive.extraction.soup import collector_paused, parse_html
+from tests.conftest import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 LINKS = ("parent", "previous_element", "next_element", "previous_sibling", "next_sibling")
 SOUP_ONLY = {"builder", "_most_recent_element", "currentTag", "tagStack", "open_tag_counter",
              "markup", "element_classes", "current_data", "preserve_whitespace_tag_stack",

@@ -11,8 +11,8 @@ from archive.contract.search import SearchRequest
 from archive.contract.settings import override
 from archive.operations.service import Archive
 from index.merging import FACTOR, choose
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 DATA = ROOT / "tests" / "data"
 
