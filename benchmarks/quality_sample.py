@@ -3,7 +3,7 @@
 The sample is stratified and deterministic: for each page type, pages spread evenly over
 its ids in sorted order (40 articles, 5 of each other type). Pages go gzip-compressed,
 with the scored fields of their ground truth, into ``tests/data/quality/``, where
-``tests/test_quality_gate.py`` reads them, so CI needs no copy of the data set.
+``tests/extraction/test_quality_gate.py`` reads them, so CI needs no copy of the data set.
 
     .venv/bin/python benchmarks/quality_sample.py --dataset ../shared/bench/wcxb
 """

@@ -13,7 +13,7 @@ elements. Everything downstream reads an ordinary ``BeautifulSoup``.
 
 A page with namespaced tag or attribute names, or one lxml refuses, is handed to bs4
 itself, and so is every page when the installed bs4 is not a version the builder was
-checked against (tests/test_soup.py compares the two trees node by node).
+checked against (tests/extraction/test_soup.py compares the two trees node by node).
 """
 
 from __future__ import annotations
