@@ -14,7 +14,7 @@ rewritten whatever its tier, which bounds the dead weight.
 Merging in Whoosh costs about as much as indexing the same documents again, so it never
 stands between new documents and search: the new segment is committed first (searchable
 at once), and merging runs as a separate commit afterwards with a budget in documents
-that grows with what was written (see ``MergeCredit`` in index.indexer): small tiers fill
+that grows with what was written (the credit is kept by archive.operations.indexing): small tiers fill
 and merge often and cheaply, a big tier once enough documents have been written to pay
 for rewriting it, so the cost of merging stays proportional to the cost of indexing.
 """
