@@ -18,6 +18,7 @@ from archive.storage.home import ENV_VAR
 
 from . import lifecycle, reading, writing
 from .options import FLAGS
+from .output import shown
 
 
 class _Group(click.Group):
@@ -27,9 +28,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RequestError as exc:
-            raise click.ClickException(exc.render(FLAGS)) from exc
+            raise click.ClickException(shown(exc.render(FLAGS))) from exc
         except ArchiveError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(shown(exc)) from exc
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)

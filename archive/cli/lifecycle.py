@@ -18,7 +18,7 @@ from archive.contract.errors import StoreError
 from archive.operations.export import FORMATS
 
 from .options import filter_options, json_option, request_for, wait_option
-from .output import emit_json, print_diff, print_report
+from .output import emit_json, print_diff, print_report, shown
 from .progress import Progress
 from .support import open_archive
 
@@ -70,7 +70,7 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
 
         def report(outcome: ReextractOutcome) -> None:
             for reason in outcome.reasons:
-                click.echo(f"{outcome.status}: {outcome.article_id}: {reason}", err=True)
+                click.echo(f"{outcome.status}: {outcome.article_id}: {shown(reason)}", err=True)
             bar.advance()
 
         summary = archive.reextract(ids, everything=everything, force=force, wait=wait, jobs=jobs,
@@ -167,7 +167,7 @@ def export(ctx: click.Context, query: tuple[str, ...], fmt: str, filters: dict[s
         request = request_for(query, filters, since, until)
     count = _write_to(output, lambda out: archive.export(out, fmt, request))
     if output:
-        click.echo(f"exported {count} records to {output}", err=True)
+        click.echo(f"exported {count} records to {shown(output)}", err=True)
 
 
 COMMANDS = (diff, reextract, forget, check, export)

@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     from archive.operations.integrity import CheckReport
 
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
+# What must not reach a terminal from captured text: C0 and C1 controls (escape sequences,
+# carriage returns, backspaces) and the marks that reorder text (bidi overrides, isolates).
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: object, *, lines: bool = False) -> str:
+    """Text from pages, files or users made safe to print: control characters and bidi marks
+    appear as escapes (``\\x1b``), and newlines too unless ``lines`` keeps them."""
+    out = _UNSAFE_RE.sub(_escape, str(text))
+    return out if lines else out.replace("\n", "\\n")
 
 
 def emit_json(data: Any) -> None:
@@ -23,57 +38,60 @@ def emit_json(data: Any) -> None:
 
 
 def _terminal_snippet(snippet: str) -> str:
-    styled = _MARK_RE.sub(lambda m: click.style(m.group(1), bold=True, fg="yellow"), snippet)
-    return html.unescape(styled)
+    pieces = _MARK_RE.split(snippet)  # text, marked, text, marked, ...
+    return "".join(
+        click.style(shown(html.unescape(piece)), bold=True, fg="yellow") if i % 2 else shown(html.unescape(piece))
+        for i, piece in enumerate(pieces)
+    )
 
 
 def print_hits(hits: list[Hit], first: int) -> None:
     for rank, hit in enumerate(hits, start=first):
         click.echo("")
-        click.echo(f"{rank:>3}. " + click.style(hit.title or "(untitled)", bold=True))
+        click.echo(f"{rank:>3}. " + click.style(shown(hit.title or "(untitled)"), bold=True))
         when = hit.published[:10] if hit.published else "undated"
         details = [", ".join(hit.authors) or "unknown author", when]
         if hit.site:
             details.append(hit.site)
         details.append(f"id {hit.id}")
-        click.echo("     " + " · ".join(details))
+        click.echo("     " + shown(" · ".join(details)))
         if hit.snippet:
             click.echo("     " + _terminal_snippet(hit.snippet))
 
 
 def print_result(result: SearchResult, limit: int) -> None:
-    shown = f"{result.query!r}" if result.query else "all articles"
+    asked = f"{result.query!r}" if result.query else "all articles"
     if result.total == 0:
-        click.echo(f"No matches for {shown}.")
+        click.echo(f"No matches for {asked}.")
     else:
         first = (result.page - 1) * limit + 1
         last = first + len(result.hits) - 1
         noun = "match" if result.total == 1 else "matches"
-        click.echo(f"{result.total} {noun} for {shown}; showing {first}-{last}" if result.hits
-                   else f"{result.total} {noun} for {shown}; page {result.page} is past the end")
+        click.echo(f"{result.total} {noun} for {asked}; showing {first}-{last}" if result.hits
+                   else f"{result.total} {noun} for {asked}; page {result.page} is past the end")
     print_hits(result.hits, (result.page - 1) * limit + 1)
     if result.suggestion:
-        click.echo(f"Did you mean: {result.suggestion}")
+        click.echo(f"Did you mean: {shown(result.suggestion)}")
     if result.total:
         click.echo("")
         for name, values in result.facets.items():
             if values:
                 listed = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
-                click.echo(f"{name}: {listed}")
+                click.echo(f"{name}: {shown(listed)}")
 
 
 def print_record(record: Record) -> None:
-    click.echo(click.style(record.title or "(untitled)", bold=True))
+    click.echo(click.style(shown(record.title or "(untitled)"), bold=True))
     meta = [", ".join(record.authors) or "unknown author", record.published or "undated"]
     if record.updated:
         meta.append(f"updated {record.updated}")
     if record.site:
         meta.append(record.site)
-    click.echo(" · ".join(meta))
+    click.echo(shown(" · ".join(meta)))
     if record.url:
-        click.echo(record.url)
+        click.echo(shown(record.url))
     click.echo("")
-    click.echo(record.body)
+    click.echo(shown(record.body, lines=True))
 
 
 def print_versions(versions: list[VersionInfo], as_json: bool) -> None:
@@ -84,7 +102,7 @@ def print_versions(versions: list[VersionInfo], as_json: bool) -> None:
         mark = "*" if v.current else " "
         note = f" (re-extracted {v.reextracted_at})" if v.reextracted_at else ""
         click.echo(f"{mark} v{v.version}  {v.ingested_at}  {v.sha256[:12]}  {v.word_count:>6} words  "
-                   f"{v.title}{note}")
+                   f"{shown(v.title)}{note}")
 
 
 def print_diff(diff: VersionDiff) -> None:
@@ -94,17 +112,19 @@ def print_diff(diff: VersionDiff) -> None:
         click.echo("no change in the text or the metadata")
         return
     for name, (before, after) in diff.changed.items():
-        click.echo(f"{name}: {json.dumps(before, ensure_ascii=False)} -> {json.dumps(after, ensure_ascii=False)}")
+        old, new = json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)
+        click.echo(shown(f"{name}: {old} -> {new}"))
     if diff.body_diff:
         click.echo("")
     colours = {"+": "green", "-": "red", "@": "cyan"}
     for line in diff.body_diff:
-        click.echo(click.style(line, fg=colours.get(line[:1])) if not line.startswith(("+++", "---")) else line)
+        text = shown(line)
+        click.echo(click.style(text, fg=colours.get(line[:1])) if not line.startswith(("+++", "---")) else text)
 
 
 def print_report(report: CheckReport) -> None:
     for line in report.repaired:
-        click.echo(f"repaired: {line}")
+        click.echo(f"repaired: {shown(line)}")
     click.echo(f"{report.records} records, {report.originals} originals, {report.indexed} indexed documents, "
                f"{report.pending} queued index changes")
     stale = f"; {report.stale} extracted by an older cleaner (run 'archive reextract')" if report.stale else ""
@@ -114,13 +134,13 @@ def print_report(report: CheckReport) -> None:
         click.echo(f"{len(report.held)} re-extraction(s) held back (see 'archive check --json')")
     for problem in report.problems:
         what = problem.article_id or problem.sha256 or ""
-        click.echo(f"problem: {problem.kind}: {what}: {problem.detail}", err=True)
+        click.echo(f"problem: {problem.kind}: {what}: {shown(problem.detail)}", err=True)
     click.echo("ok" if report.ok else f"{len(report.problems)} problem(s): " + ", ".join(
         f"{k} {n}" for k, n in report.counts().items()))
 
 
 def print_stats(data: dict[str, Any]) -> None:
-    click.echo(f"home:      {data['home']}")
+    click.echo(f"home:      {shown(data['home'])}")
     click.echo(f"originals: {data['originals']}")
     click.echo(f"records:   {data['records']} ({data['versions']} versions)")
     click.echo(f"indexed:   {data['indexed']}" + (f" ({data['pending']} waiting)" if data["pending"] else ""))
@@ -131,4 +151,4 @@ def print_stats(data: dict[str, Any]) -> None:
                    f"{data['held']} re-extractions held back")
     for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
         if data[key]:
-            click.echo(f"{label}: " + ", ".join(f"{d['value']} ({d['count']})" for d in data[key]))
+            click.echo(f"{label}: " + shown(", ".join(f"{d['value']} ({d['count']})" for d in data[key])))

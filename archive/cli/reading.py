@@ -12,7 +12,7 @@ from archive.contract.errors import InputError
 from archive.contract.search import HISTOGRAMS, SORTS
 
 from .options import filter_options, json_option, request_for
-from .output import emit_json, print_hits, print_record, print_result, print_stats, print_versions
+from .output import emit_json, print_hits, print_record, print_result, print_stats, print_versions, shown
 from .support import open_archive
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
             record = extract_file(path)
         except InputError as exc:
             failed += 1
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {shown(exc)}", err=True)
             continue
         if as_json:
             emit_json(_extract_json(record, path))

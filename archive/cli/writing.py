@@ -9,7 +9,7 @@ import click
 from archive.contract.settings import current
 
 from .options import json_option, wait_option
-from .output import emit_json
+from .output import emit_json, shown
 from .progress import Progress
 from .support import open_archive
 
@@ -44,7 +44,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
 
         def report(outcome: Outcome) -> None:
             if outcome.status == "failed":
-                click.echo(f"error: {outcome.path}: {outcome.reason}", err=True)
+                click.echo(f"error: {shown(outcome.path)}: {shown(outcome.reason)}", err=True)
             if as_lines:
                 emit_json({"path": outcome.path, "status": outcome.status, "id": outcome.article_id,
                            "reason": outcome.reason})

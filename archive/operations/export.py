@@ -39,13 +39,22 @@ def records_for(store: RecordStore, ids: Iterable[str] | None) -> Iterator[Recor
     yield from (found[i] for i in chunk if i in found)
 
 
+# A spreadsheet takes a cell starting with one of these as a formula (=HYPERLINK(...) that
+# leaks data, =cmd|...); captured text must stay text, so such a cell is led by a quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(record: Record, column: str) -> object:
     value = getattr(record, column)
     if isinstance(value, tuple):
-        return "; ".join(value)
-    if isinstance(value, dict):
+        value = "; ".join(value)
+    elif isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write(records: Iterable[Record], out: TextIO, fmt: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from archive.contract.errors import NotFoundError
 from archive.contract.records import Record
 
 from .database import COLUMNS, Database, row_to_record
+
+_ID_RE = re.compile(r"[0-9a-fA-F]{6,16}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,16 +32,21 @@ class Articles(Database):
         return row_to_record(row)
 
     def find(self, prefix: str) -> Record:
-        """An article by its id or an unambiguous prefix of it (at least 6 characters)."""
-        if len(prefix) >= 6 and len(prefix) < 16:
+        """An article by its id or an unambiguous prefix of it (6 to 16 hex digits, taken
+        literally: nothing in it is a pattern)."""
+        if not _ID_RE.fullmatch(prefix):
+            raise NotFoundError(f"not an article id: {prefix!r} (an id is 6 to 16 hexadecimal digits)")
+        prefix = prefix.lower()
+        if len(prefix) < 16:
+            # ids are hex: every id the prefix starts sorts between it and the prefix + "g"
             rows = self.db.execute(
-                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (prefix.lower() + "%",)
+                "SELECT * FROM articles WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", (prefix, prefix + "g")
             ).fetchall()
             if len(rows) > 1:
                 raise NotFoundError(f"id prefix {prefix!r} matches more than one article")
             if rows:
                 return row_to_record(rows[0])
-        return self.get(prefix.lower())
+        return self.get(prefix)
 
     def get_many(self, ids: list[str]) -> dict[str, Record]:
         out: dict[str, Record] = {}
