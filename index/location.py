@@ -7,7 +7,6 @@ search sees the old index or the new one, never a half-built or empty one.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, Index
 
+from archive.contract import durable
 from archive.contract.errors import StoreError
 
 from .schema import SCHEMA_VERSION, build_schema
@@ -84,16 +84,11 @@ class IndexLocation:
     def _create_first(self) -> Path:
         """An empty first generation, published only if no other process published one first."""
         folder = self.new_generation()
-        tmp = self.root / f".{POINTER}.{os.getpid()}.first"
-        tmp.write_text(folder.name, "utf-8")
         try:
-            os.link(tmp, self.pointer)
+            durable.link_new(self.pointer, folder.name.encode("utf-8"))
         except FileExistsError:
             shutil.rmtree(folder, ignore_errors=True)
             return self.current_dir() or folder
-        finally:
-            tmp.unlink(missing_ok=True)
-        self._sync_root()
         return folder
 
     def new_generation(self) -> Path:
@@ -112,23 +107,11 @@ class IndexLocation:
         (folder / "SCHEMA_VERSION").write_text(SCHEMA_VERSION, "utf-8")
         return folder
 
-    def _sync_root(self) -> None:
-        dir_fd = os.open(self.root, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
     def publish(self, folder: Path) -> None:
         """Make ``folder`` the index in use, atomically, then drop generations older than
         the one it replaces (that one is kept for searches still reading it)."""
         previous = self.current_name()
-        tmp = self.root / f".{POINTER}.{os.getpid()}.tmp"
-        tmp.write_text(folder.name, "utf-8")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.pointer)
-        self._sync_root()
+        durable.write_new(self.pointer, folder.name.encode("utf-8"))
         keep = {folder.name, previous}
         for old in self.root.glob("gen-*"):
             if old.name not in keep:

@@ -33,6 +33,7 @@ class Settings:
     pool_chunk: int = 8  # pages per extraction task: hides the pickling round trip, still balances
     reextract_batch: int = 200  # articles between re-extraction checkpoints
     reextract_sync_every: int = 2000  # re-extracted articles between index updates
+    durable_commits: bool = True  # every record commit synced to the disk before it is reported
 
     # queries
     max_limit: int = 1000  # hits per page

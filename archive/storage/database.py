@@ -15,6 +15,7 @@ from typing import Self
 
 from archive.contract.errors import StoreError
 from archive.contract.records import Record
+from archive.contract.settings import current
 
 SCHEMA_VERSION = 2
 """Kept in SQLite's ``user_version``: a writer brings an older store up to it, once."""
@@ -117,7 +118,10 @@ class Database:
             self.db.execute("PRAGMA busy_timeout=30000")
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
+                # FULL: a commit is on the disk when it returns, so a file reported stored
+                # survives a power cut too (NORMAL keeps the store whole but may lose the
+                # last commits); see docs/lifecycle.md for what it costs.
+                self.db.execute(f"PRAGMA synchronous={'FULL' if current().durable_commits else 'NORMAL'}")
                 if self.schema_version() < SCHEMA_VERSION:
                     self._upgrade()
         except sqlite3.DatabaseError as exc:

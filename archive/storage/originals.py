@@ -1,16 +1,17 @@
 """The originals: every captured file kept byte for byte, addressed by its SHA-256.
 
 Stored gzip-compressed under ``originals/ab/cd/<sha256>.gz``; written to a temporary
-name, synced and renamed, so a file is either whole or absent.
+name, synced, renamed and its directory synced (``archive.contract.durable``), so a file is
+either whole or absent, and once ``put`` returns it survives a power cut.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 from pathlib import Path
 
+from archive.contract import durable
 from archive.contract.errors import StoreError
 
 
@@ -30,13 +31,7 @@ class OriginalStore:
         target = self.path_for(sha)
         if target.exists():
             return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(gzip.compress(data, compresslevel=6, mtime=0))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        durable.write_new(target, gzip.compress(data, compresslevel=6, mtime=0))
         return sha
 
     def get(self, sha256: str) -> bytes:
