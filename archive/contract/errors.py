@@ -8,12 +8,15 @@ else through as a traceback it did not expect::
      +-- InputError        a file that cannot become an article (names the file)
      +-- StoreError        the archive home is missing, unreadable or inconsistent
      |    +-- BusyError    another process holds the archive's write lock
+     |    +-- DiskFullError the disk ran out of room while writing
      +-- QueryError        a search that cannot be parsed or would be too costly
      |    +-- RequestError a request field out of range (names the field)
      +-- NotFoundError     an article id that is not in the archive
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class ArchiveError(Exception):
@@ -35,6 +38,22 @@ class StoreError(ArchiveError):
 
 class BusyError(StoreError):
     """Another process is writing to the same archive."""
+
+
+class DiskFullError(StoreError):
+    """The disk holding the archive is full: the writer stopped, and what it stored before
+    stays whole; the same command resumes once there is room."""
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is the disk (or a quota) running out of room, however reported."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+        return True
+    text = str(exc).lower()
+    return type(exc).__name__ == "OperationalError" and "disk is full" in text
 
 
 class QueryError(ArchiveError):

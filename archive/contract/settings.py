@@ -24,6 +24,8 @@ class Settings:
     # extraction
     cleaner_version: str = CLEANER_VERSION
     max_page_bytes: int = 50 * 2**20  # a capture larger than this is refused
+    page_seconds: float = 20.0  # a page whose extraction takes longer is refused
+    worker_memory_mb: int = 3072  # address space of each extraction process
 
     # ingest, re-extraction and index updates
     sync_every: int = 2000  # stored articles before a long ingest's first index update

@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from archive.contract.captures import Capture
-from archive.contract.errors import InputError
+from archive.contract.errors import InputError, disk_full
 from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
 from archive.contract.settings import Settings, current, override
 from archive.storage.originals import OriginalStore
+
+from .bounds import Overtime, limit_memory, time_bound
 
 if TYPE_CHECKING:  # a search, which never extracts, need not load process pools
     from concurrent.futures import Executor, Future
@@ -82,16 +84,25 @@ def extract_chunk(
     with override(settings):
         for capture, now in items:
             try:
-                record = extract_capture(capture, now=now)
+                with time_bound(settings.page_seconds):
+                    record = extract_capture(capture, now=now)
                 if store is not None:
                     store.put(capture.data, sha256=capture.sha256)
                 out.append((record, None))
             except InputError as exc:
                 out.append((None, exc.reason))
+            except Overtime:
+                out.append((None, f"reading the page took longer than {settings.page_seconds:g} s; refused"))
+            except MemoryError:
+                out.append((None, "reading the page needs more memory than an extraction may take; refused"))
             except RecursionError:
                 out.append((None, "the page nests its markup too deeply to read"))
             except OSError as exc:
+                if disk_full(exc):
+                    raise  # not this page's fault: the whole batch stops (Workspace.lock says why)
                 out.append((None, f"cannot store the original: {exc.strerror or exc}"))
+            except Exception as exc:  # a bug: reported as one, and the batch goes on
+                out.append((None, f"internal error: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -118,7 +129,8 @@ def local_executor(jobs: int) -> Iterator[Executor | None]:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver_context()) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=forkserver_context(), initializer=limit_memory,
+                             initargs=(current().worker_memory_mb,)) as pool:
         yield pool
 
 

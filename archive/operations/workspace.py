@@ -8,10 +8,12 @@ from the home, and nowhere else.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from archive.contract.errors import ArchiveError, DiskFullError, disk_full
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
@@ -38,9 +40,22 @@ class Workspace:
         self._make_backend = backend
         self._backend: SearchBackend | None = None
 
-    def lock(self, wait: float = 0.0) -> WriteLock:
-        """The home's write lock; hold it for anything that writes."""
-        return WriteLock(self.home.lock_path, wait=wait)
+    @contextmanager
+    def lock(self, wait: float = 0.0) -> Iterator[WriteLock]:
+        """The home's write lock; hold it for anything that writes.  A disk that fills up
+        under the writer ends it with a DiskFullError, whatever layer noticed."""
+        with WriteLock(self.home.lock_path, wait=wait) as held:
+            try:
+                yield held
+            except ArchiveError:
+                raise
+            except Exception as exc:
+                if disk_full(exc):
+                    raise DiskFullError(
+                        f"{self.home.root}: the disk is full ({exc}); nothing half-written was kept: "
+                        "free some space and run the same command again"
+                    ) from exc
+                raise
 
     def writer(self) -> RecordStore:
         """A connection for writing to the record store (under the write lock)."""
