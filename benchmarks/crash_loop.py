@@ -4,9 +4,12 @@
 
 Each round adds new article pages and edited re-captures of earlier ones to a corpus
 folder, starts `archive ingest --json-lines` on it in a subprocess and kills it after a
-seeded random delay; a last run completes the job.  Prints the figures: kills survived,
+seeded random delay after it reported its first stored file (so a slow start-up on a
+loaded machine cannot make every kill land before anything was stored); a last run
+completes the job.  Prints the figures: kills survived,
 records lost, reported-committed captures lost, duplicates, index mismatches, and the exit
-code of `archive check`.  Exit code 1 if anything was lost, duplicated or mismatched.
+code of `archive check`.  Exit code 1 if anything was lost, duplicated or mismatched, or
+if no kill came after a stored file.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ def main() -> int:
     print(json.dumps(data))
     bad = figures.records_lost or figures.reported_lost or figures.versions_lost or figures.duplicates \
         or figures.index_mismatch or figures.check_exit
+    if figures.kills and not figures.kills_after_commit:
+        print("no kill came after a stored file: the loop tested nothing", file=sys.stderr)
+        bad = True
     return 1 if bad else 0
 
 

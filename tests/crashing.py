@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -32,6 +33,7 @@ def archive_command(home: Path, *args: str) -> list[str]:
 @dataclass(slots=True)
 class CrashFigures:
     kills: int = 0              # processes killed while still running
+    kills_after_commit: int = 0  # ... of them after the run had reported a stored file
     runs: int = 0               # ingest processes started, the final one included
     files: int = 0              # capture files in the corpus
     articles: int = 0           # distinct articles (canonical URLs) expected
@@ -93,6 +95,33 @@ def _committed(stdout: str) -> set[tuple[str, str]]:
     return done
 
 
+class _Run:
+    """An ``archive`` process whose stdout is read as it comes, so a kill can wait for its
+    first reported file."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, env=env)
+        self.lines: list[str] = []
+        self.first_line = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            self.first_line.set()
+        self.first_line.set()  # ended without a line
+
+    def finish(self) -> str:
+        self.proc.wait()
+        self.reader.join(30)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+        return "".join(self.lines)
+
+
 def crash_loop(
     home: Path,
     corpus_dir: Path,
@@ -101,31 +130,35 @@ def crash_loop(
     seed: int = 1,
     new_per_round: int = 40,
     edits_per_round: int = 6,
-    delay: tuple[float, float] = (0.3, 1.4),
-    index_every: int = 7,
+    delay: tuple[float, float] = (0.0, 1.0),
+    index_every: int | None = 7,
 ) -> CrashFigures:
     """Kill ``kills`` running ingests at seeded random moments, finish with a clean run,
-    and compare the archive with the corpus."""
+    and compare the archive with the corpus.
+
+    Each kill comes ``delay`` seconds after the run reported its first stored file (or at
+    once if it ends or reports nothing within a minute): a delay counted from the start
+    would, on a loaded machine, kill runs still starting up and test nothing."""
     started = time.monotonic()
     rng = random.Random(seed)
     corpus = Corpus(corpus_dir, seed)
     figures = CrashFigures()
     reported: set[tuple[str, str]] = set()  # by runs that were then killed
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    args = ["ingest", "--json-lines", "--wait", "60", "--index-every", str(index_every), str(corpus_dir)]
+    every = ["--index-every", str(index_every)] if index_every else []
+    args = ["ingest", "--json-lines", "--wait", "60", *every, str(corpus_dir)]
     while figures.kills < kills:
         corpus.grow(new_per_round, edits_per_round)
-        proc = subprocess.Popen(archive_command(home, *args), stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, text=True, env=env)
+        run = _Run(archive_command(home, *args), env)
         figures.runs += 1
+        run.first_line.wait(60)
         time.sleep(rng.uniform(*delay))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+        if run.proc.poll() is None:
+            os.kill(run.proc.pid, signal.SIGKILL)
             figures.kills += 1
-            stdout, _ = proc.communicate()
-            reported |= _committed(stdout)
-        else:
-            proc.communicate()
+            figures.kills_after_commit += bool(_committed("".join(run.lines)))
+        lines = run.finish()
+        reported |= _committed(lines)
     final = subprocess.run(archive_command(home, *args), capture_output=True, text=True, env=env, timeout=600)
     figures.runs += 1
     if final.returncode != 0:

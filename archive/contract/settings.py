@@ -29,6 +29,8 @@ class Settings:
 
     # ingest, re-extraction and index updates
     sync_every: int = 2000  # stored articles before a long ingest's first index update
+    first_sync_seconds: float = 3.0  # ... or this long into the run (then at doubling intervals)
+    checkpoint_seconds: float = 1.0  # how often a re-extraction of everything notes its progress
     commit_max: int = 50_000  # documents in one index commit (one segment per core)
     parallel_batch: int = 1000  # documents from which an index commit is written on every core
     small_batch: int = 32  # fewer captures than this are extracted without helper processes

@@ -8,6 +8,7 @@ rows that are simply applied again, and the backend's replace-by-id makes that i
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from archive.contract.backend import SearchBackend
@@ -29,6 +30,48 @@ def _records(store: RecordStore, items: list[tuple[str, str]]) -> Iterator[Recor
             record = records.get(article_id)
             if op == "index" and record is not None:
                 yield record
+
+
+class Cadence:
+    """When a long run brings the index up to date before its end.
+
+    By count: every ``every`` stored articles when given; else first after
+    ``Settings.sync_every`` and then each time as many as were stored before it, so a long
+    run writes a few large segments that need little merging.  With ``timed``, also by the
+    clock: first ``Settings.first_sync_seconds`` into the run, then at doubling intervals,
+    so a run killed a few seconds in still leaves what it stored searchable.
+    """
+
+    def __init__(self, every: int | None = None, *, timed: bool = True, pending: bool = False,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.timed = timed
+        self.clock = clock
+        self.pending = pending  # changes queued before this run (a killed run's)
+        self.since = 0
+        self.stored = 0
+        self.last = clock()
+        self.interval = current().first_sync_seconds
+        self._by_clock = False
+
+    def stored_one(self) -> None:
+        self.since += 1
+        self.stored += 1
+
+    def due(self) -> bool:
+        """Whether to update the index now (and, if so, the caller then calls ``done``)."""
+        self._by_clock = False
+        if self.since and self.since >= (self.every or max(current().sync_every, self.stored - self.since)):
+            return True
+        self._by_clock = self.timed and (self.since > 0 or self.pending) and self.clock() - self.last >= self.interval
+        return self._by_clock
+
+    def done(self) -> None:
+        if self._by_clock:
+            self.interval *= 2
+        self.since = 0
+        self.pending = False
+        self.last = self.clock()
 
 
 def sync(store: RecordStore, backend: SearchBackend, *, progress: Progress | None = None,

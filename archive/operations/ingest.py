@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 
 from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
-from archive.contract.settings import current
 from archive.extraction.extract import identity_of
 from archive.storage.store import RecordStore
 
-from .indexing import sync
+from .indexing import Cadence, sync
 from .pool import ExtractionPool, Task
 from .sources import read_file
 from .workspace import Workspace
@@ -201,29 +200,25 @@ def ingest(
 
     Pages are extracted by ``executor`` (None: in this process); storing and indexing stay
     here.  The index is brought up to date every ``sync_every`` stored files and at the
-    end, so a long ingest becomes searchable as it goes.  By default (None) the first
-    update comes after ``Settings.sync_every`` files and each later one after as many files
-    as were stored before it: a long ingest then writes a few large index segments, which
-    need no costly merging afterwards, instead of one small segment per ``sync_every`` files.
+    end, so a long ingest becomes searchable as it goes; by default (None) on the schedule
+    of ``indexing.Cadence``: by count (a few large segments, little merging) and early on by
+    the clock (a run killed a few seconds in leaves what it stored searchable).
     """
     summary = IngestSummary()
     pool = ExtractionPool(executor, originals=workspace.originals)
     with workspace.lock(wait):
         ingester = Ingester(workspace)
         try:
-            since_sync = 0
-            stored = 0
+            cadence = Cadence(sync_every, timed=sync_every is None, pending=ingester.store.count("index_queue") > 0)
             for outcome in _outcomes(ingester, files, pool):
                 summary.add(outcome)
                 if progress:
                     progress(outcome)
                 if outcome.status in {"new", "updated"}:
-                    since_sync += 1
-                    stored += 1
-                    every = sync_every or max(current().sync_every, stored - since_sync)
-                    if since_sync >= every:
-                        summary.indexed += ingester.sync_index(final=False)
-                        since_sync = 0
+                    cadence.stored_one()
+                if cadence.due():
+                    summary.indexed += ingester.sync_index(final=False)
+                    cadence.done()
             summary.indexed += ingester.sync_index()
         finally:
             ingester.close()

@@ -18,6 +18,7 @@ store's ``meta`` table until it completes.
 from __future__ import annotations
 
 import json
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
@@ -32,7 +33,7 @@ from archive.contract.records import Record
 from archive.contract.settings import current
 from archive.storage.store import RecordStore
 
-from .indexing import sync
+from .indexing import Cadence, sync
 from .pool import ExtractionPool, Task, jobs_for, local_executor
 from .workspace import Workspace
 
@@ -220,17 +221,22 @@ def reextract(
             if executor is None:
                 executor = stack.enter_context(local_executor(jobs_for(jobs, summary.selected)))
             worker = Reextractor(workspace, store, ExtractionPool(executor), force=force)
-            since_sync = 0
+            cadence = Cadence(current().reextract_sync_every)
+            noted = time.monotonic()
             for batch in batches:
                 for outcome in worker.run(batch):
                     summary.add(outcome)
                     if progress:
                         progress(outcome)
                     if outcome.status == "updated":
-                        since_sync += 1
-                        if since_sync >= current().reextract_sync_every:
-                            summary.indexed += sync(store, workspace.backend)
-                            since_sync = 0
+                        cadence.stored_one()
+                    if cadence.due():
+                        summary.indexed += sync(store, workspace.backend)
+                        cadence.done()
+                    if everything and not named and time.monotonic() - noted >= current().checkpoint_seconds:
+                        # every article up to this one is done: a kill from here on resumes after it
+                        store.set_meta(CHECKPOINT_KEY, json.dumps({"cleaner": cleaner, "last": outcome.article_id}))
+                        noted = time.monotonic()
                 if everything and not named:
                     store.set_meta(CHECKPOINT_KEY, json.dumps({"cleaner": cleaner, "last": batch[-1]}))
         summary.indexed += sync(store, workspace.backend)

@@ -52,7 +52,36 @@ def _assert_intact(figures) -> None:
 def test_ingest_survives_kills(tmp_path: Path) -> None:
     figures = crash_loop(tmp_path / "home", tmp_path / "corpus", kills=5, seed=7)
     assert figures.kills == 5 and figures.articles >= 100
+    assert figures.kills_after_commit >= 3  # the kills landed while files were being stored
     _assert_intact(figures)
+
+
+def _searchable(home: Path) -> int:
+    return json.loads(_run(home, "stats", "--json").stdout)["indexed"]
+
+
+def test_repeated_kills_still_make_stored_articles_searchable(tmp_path: Path) -> None:
+    """Killed a few seconds after each run starts storing, runs one after another leave
+    more and more articles searchable: the index is brought up to date early in every run,
+    not only at the end of one that is never allowed to finish."""
+    from tests.crashing import _Run
+
+    pages = tmp_path / "in"
+    write_corpus(pages, 1500)
+    home = tmp_path / "home"
+    counts = []
+    for _ in range(3):
+        run = _Run(archive_command(home, "ingest", "--json-lines", "--wait", "60", str(pages)), ENV)
+        assert run.first_line.wait(60)
+        time.sleep(6.0)  # past the first index update, which starts 3 s into a run
+        if run.proc.poll() is None:
+            run.proc.send_signal(signal.SIGKILL)
+        run.finish()
+        counts.append(_searchable(home))
+    print("searchable after each kill:", counts)
+    assert counts[2] > counts[0] and counts[2] > 0  # before any run was let finish
+    final = _run(home, "ingest", str(pages))
+    assert final.returncode == 0 and _searchable(home) == 1500
 
 
 @pytest.mark.slow

@@ -112,7 +112,7 @@ def test_a_long_ingest_updates_the_index_at_doubling_intervals(
         return real(self, final=final)
 
     monkeypatch.setattr(ingesting.Ingester, "sync_index", counting)
-    with override(sync_every=2), Archive(tmp_path / "home") as archive:
+    with override(sync_every=2, first_sync_seconds=3600), Archive(tmp_path / "home") as archive:
         summary = archive.ingest([batch], jobs=1)
         assert archive.search(SearchRequest(limit=1)).total == summary.new == pages
     assert seen == [n for n in (2, 4, 8, 16) if n <= pages]
@@ -139,3 +139,34 @@ def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(t
         hits = archive.search(SearchRequest(query="", limit=100)).hits
     assert len(hits) == 12
     assert all(h.title.endswith("b-edited") for h in hits)
+
+
+def test_the_index_update_schedule_by_count_and_by_clock(settings) -> None:
+    from archive.operations.indexing import Cadence
+
+    settings(sync_every=4, first_sync_seconds=3.0)
+
+    def schedule(store_every: int, cadence_of=Cadence) -> list[int]:
+        now = [0.0]
+        cadence = cadence_of(clock=lambda: now[0])
+        due = []
+        for second in range(60):
+            now[0] = float(second)
+            if second % store_every == 0:
+                cadence.stored_one()
+            if cadence.due():
+                due.append(second)
+                cadence.done()
+        return due
+
+    # an article a second: by count at 3 (4 stored), then by the clock at doubling intervals
+    assert schedule(1) == [3, 6, 12, 24, 48]
+    # an article every 10 s: by the clock only, 3, 6, 12 and 24 s after the last update
+    assert schedule(10) == [3, 10, 22, 46]
+    # a fixed count and no clock: every 2 stored, whatever the time
+    assert schedule(5, lambda clock: Cadence(every=2, timed=False, clock=clock)) == [5, 15, 25, 35, 45, 55]
+    # nothing stored in this run, but a killed run's changes are waiting: the clock brings them in
+    now = [0.0]
+    waiting = Cadence(clock=lambda: now[0], pending=True)
+    now[0] = 3.0
+    assert waiting.due()
