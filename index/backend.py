@@ -97,6 +97,12 @@ class WhooshBackend:
     def size_bytes(self) -> int:
         return self.location.size_bytes()
 
+    def scraps(self) -> list[str]:
+        return [str(p) for p in self.location.stale_generations()]
+
+    def clear_scraps(self) -> int:
+        return self.location.clear_stale()
+
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()

@@ -117,6 +117,29 @@ class IndexLocation:
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
 
+    def stale_generations(self) -> list[Path]:
+        """Generation folders no search needs: any but the one in use and the one before it
+        (kept for searches still reading it); a killed rebuild leaves its half-built one."""
+        current = self.current_name()
+        numbers = sorted(int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit())
+        if current is None or not current[4:].isdigit():
+            return []  # no pointer: nothing is known to be unused (check reports the index)
+        in_use = int(current[4:])
+        older = [n for n in numbers if n < in_use]
+        keep = {in_use, older[-1]} if older else {in_use}
+        stale = [self.root / f"gen-{n:06d}" for n in numbers if n not in keep]
+        return stale + sorted(self.root.glob(f".{POINTER}.*"))
+
+    def clear_stale(self) -> int:
+        """Remove what ``stale_generations`` lists (under the write lock)."""
+        found = self.stale_generations()
+        for path in found:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        return len(found)
+
     def size_bytes(self) -> int:
         folder = self.current_dir()
         if not folder or not folder.exists():

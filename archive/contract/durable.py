@@ -80,11 +80,15 @@ def link_new(target: Path, data: bytes) -> None:
     disk.sync_dir(target.parent)
 
 
-def write_new(target: Path, data: bytes) -> None:
+def write_new(target: Path, data: bytes, *, staging: Path | None = None) -> None:
     """Put ``data`` at ``target`` whole or not at all, and durably: written under a
-    temporary name, synced, renamed, and the directory synced after the rename."""
+    temporary name (in ``staging`` if given, a folder on the same disk, so a killed
+    writer's leftovers are all in one place), synced, renamed, and the directory synced
+    after the rename."""
     make_dirs(target.parent)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    if staging is not None:
+        make_dirs(staging)
+    tmp = (staging or target.parent) / f".{target.name}.{os.getpid()}.tmp"
     try:
         disk.write(tmp, data)
         disk.rename(tmp, target)

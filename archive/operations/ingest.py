@@ -207,6 +207,7 @@ def ingest(
     summary = IngestSummary()
     pool = ExtractionPool(executor, originals=workspace.originals)
     with workspace.lock(wait):
+        workspace.clear_scraps()
         ingester = Ingester(workspace)
         try:
             cadence = Cadence(sync_every, timed=sync_every is None, pending=ingester.store.count("index_queue") > 0)

@@ -40,6 +40,7 @@ INDEXED_TWICE = "indexed-twice"
 INDEX_STALE = "index-stale"
 INDEX_ORPHAN = "index-orphan"
 PENDING = "pending"
+SCRAP = "scrap"
 
 BATCH = 500
 
@@ -176,7 +177,22 @@ def _check(workspace: Workspace, store: RecordStore, progress: Callable[[], None
     ]
     _check_originals(store, workspace.originals, report, tick)
     _check_index(store, workspace.backend, report, tick)
+    _check_scraps(workspace, report)
     return report
+
+
+def _check_scraps(workspace: Workspace, report: CheckReport) -> None:
+    """What killed writers left that nothing will use: half-written originals, half-built
+    index generations. Harmless, but it can be gigabytes."""
+    for path in workspace.originals.scraps(everywhere=True):
+        report.problems.append(Problem(SCRAP, f"half-written original left by a killed writer: {path}"))
+    try:
+        left = workspace.backend.scraps()
+    except StoreError:
+        return  # an index that cannot be opened is reported as such
+    for path in left:
+        report.problems.append(Problem(SCRAP, f"index files no search uses, left by a killed writer: {path}"))
+
 
 
 def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
@@ -203,6 +219,8 @@ def repair(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], No
                 source = _restore_original(store, workspace.originals, problem.sha256)
                 if source:
                     done.append(f"restored original {problem.sha256} from {source}")
+        if any(p.kind == SCRAP for p in first.problems):
+            done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
         kinds = {p.kind for p in first.problems}
         if INDEX_UNUSABLE in kinds:
             count = rebuild(store, workspace.backend)

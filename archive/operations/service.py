@@ -74,6 +74,7 @@ class Archive:
         from .indexing import rebuild
 
         with self.workspace.lock(wait), self.workspace.writer() as store:
+            self.workspace.clear_scraps()  # a killed rebuild's half-built index, before building another
             return rebuild(store, self.workspace.backend, progress=progress)
 
     # ------------------------------------------------------------------ reading

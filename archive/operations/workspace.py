@@ -69,6 +69,16 @@ class Workspace:
 
         return RecordStore.for_reading(self.home.db_path)
 
+    def clear_scraps(self, *, everywhere: bool = False) -> int:
+        """Remove what killed writers left: half-written originals, half-built index
+        generations (the caller holds the write lock, so no writer is making them now)."""
+        removed = self.originals.clear_scraps(everywhere=everywhere)
+        try:
+            removed += self.backend.clear_scraps()
+        except ArchiveError:
+            pass  # an index that cannot be opened is check's to report
+        return removed
+
     @property
     def backend(self) -> SearchBackend:
         """The home's search index, opened on first use and kept (its searcher with it)."""

@@ -18,6 +18,7 @@ from archive.contract.errors import StoreError
 class OriginalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.staging = root / ".partial"  # originals being written; what is left here was cut off
 
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / f"{sha256}.gz"
@@ -31,8 +32,22 @@ class OriginalStore:
         target = self.path_for(sha)
         if target.exists():
             return sha
-        durable.write_new(target, gzip.compress(data, compresslevel=6, mtime=0))
+        durable.write_new(target, gzip.compress(data, compresslevel=6, mtime=0), staging=self.staging)
         return sha
+
+    def scraps(self, *, everywhere: bool = False) -> list[Path]:
+        """Originals a killed writer left half-written (never named by a record); with
+        ``everywhere`` also those an older version left beside their final place (a walk of
+        every folder, for checks)."""
+        found = sorted(self.staging.iterdir()) if self.staging.is_dir() else []
+        return found + (sorted(self.root.glob("*/*/.*.tmp")) if everywhere else [])
+
+    def clear_scraps(self, *, everywhere: bool = False) -> int:
+        """Remove what ``scraps`` lists (under the write lock: no writer is running)."""
+        found = self.scraps(everywhere=everywhere)
+        for path in found:
+            path.unlink(missing_ok=True)
+        return len(found)
 
     def get(self, sha256: str) -> bytes:
         try:

@@ -135,3 +135,27 @@ def test_purge_keeps_originals_other_records_use(tmp_path: Path) -> None:
         store.done(store.pending())
         assert store.forget(first.id) == ["d" * 64]  # "c" is still used by the other article
         assert store.pending() == [(first.id, "delete")]
+
+
+def test_scraps_of_killed_writers_are_reported_removed_and_cleared_by_the_next_writer(run, home: Path,
+                                                                                      tmp_path: Path) -> None:
+    write_corpus(tmp_path / "in", 3)
+    run("ingest", str(tmp_path / "in"))
+    staging = home / "originals" / ".partial"
+    staging.mkdir(exist_ok=True)
+    (staging / ".0a1b.gz.4242.tmp").write_bytes(b"half an original")
+    old_style = home / "originals" / "ab" / "cd"
+    old_style.mkdir(parents=True, exist_ok=True)
+    (old_style / ".abcd.gz.77.tmp").write_bytes(b"half")
+    half_built = IndexLocation(home / "index").new_generation()  # what a killed reindex leaves
+    report = json.loads(run("check", "--json", expect=1).stdout)
+    assert report["problem_counts"] == {"scrap": 3}
+    repaired = json.loads(run("check", "--repair", "--json").stdout)
+    assert repaired["ok"] and any("removed 3 files" in line for line in repaired["repaired"])
+    assert not half_built.exists() and not list(staging.iterdir()) and not list(old_style.iterdir())
+    # a killed writer's leftovers are cleared by the next writer too
+    (staging / ".0a1b.gz.4242.tmp").write_bytes(b"half an original")
+    second = IndexLocation(home / "index").new_generation()
+    run("ingest", str(tmp_path / "in"))
+    assert not list(staging.iterdir()) and not second.exists()
+    assert run("check").exit_code == 0
