@@ -28,7 +28,8 @@ def forget(workspace: Workspace, article_id: str, *, purge: bool = False, wait: 
 
     The records, versions and the index "delete" row go in one transaction; the index is
     then brought up to date.  With ``purge``, originals no other record uses are deleted
-    after that commit (a crash in between leaves only an unused file behind).
+    after that commit (a crash in between leaves only a row naming a file that is gone,
+    which ``check --repair`` drops).
     """
     with workspace.lock(wait), workspace.writer() as store:
         record = store.find(article_id)
@@ -37,9 +38,11 @@ def forget(workspace: Workspace, article_id: str, *, purge: bool = False, wait: 
         result = ForgetResult(record.id, record.title, versions)
         sync(store, workspace.backend)
         if purge and unused:
-            store.drop_originals(unused)
+            # files first: a purge cut short leaves rows naming no file, which check --repair
+            # drops, rather than files no row names, which it cannot tell from lost commits
             for sha in unused:
                 workspace.originals.delete(sha)
+            store.drop_originals(unused)
             result.purged = unused
         else:
             result.kept = unused

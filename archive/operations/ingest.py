@@ -137,7 +137,12 @@ class Ingester:
             return known
         if not kept:
             self.workspace.originals.put(capture.data, sha256=capture.sha256)
-        saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+        try:
+            saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+        except BaseException:
+            if not self.store.original_registered(capture.sha256):
+                self.workspace.originals.delete(capture.sha256)  # never stored: no file without its record
+            raise
         return Outcome(capture.name, saved.status, saved.article_id)
 
     def sync_index(self, *, final: bool = True) -> int:

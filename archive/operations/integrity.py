@@ -25,6 +25,7 @@ from archive.contract.clock import now_utc
 from archive.contract.errors import StoreError
 from archive.contract.settings import current
 from archive.storage.originals import OriginalStore
+from archive.storage.salvage import damage, salvage
 from archive.storage.store import RecordStore
 
 from .indexing import rebuild, sync
@@ -40,7 +41,9 @@ INDEXED_TWICE = "indexed-twice"
 INDEX_STALE = "index-stale"
 INDEX_ORPHAN = "index-orphan"
 PENDING = "pending"
+ORIGINAL_UNRECORDED = "original-unrecorded"
 SCRAP = "scrap"
+STORE_DAMAGED = "store-damaged"
 
 BATCH = 500
 
@@ -99,8 +102,10 @@ def _check_originals(
         report.problems.append(Problem(ORIGINAL_UNREGISTERED, "record names an original the store has no row for",
                                        article_id, sha))
     last = ""
+    registered: set[str] = set()
     while rows := store.original_rows(last, BATCH):
         for sha, _size in rows:
+            registered.add(sha)
             if not originals.has(sha):
                 report.problems.append(Problem(ORIGINAL_MISSING, f"original {sha} is missing", sha256=sha))
             else:
@@ -110,6 +115,12 @@ def _check_originals(
             report.originals += 1
             tick()
         last = rows[-1][0]
+    for sha in originals.all_hashes():
+        if sha not in registered:
+            report.problems.append(Problem(
+                ORIGINAL_UNRECORDED, "an original on disk that no record names: the commit that stored it was "
+                "lost (a damaged or truncated -wal file); ingesting its source again brings the article back",
+                sha256=sha))
 
 
 def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport, tick: Callable[[], None]) -> None:
@@ -154,8 +165,8 @@ def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport
 
 def check(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
     """Inspect a home under its write lock, so no writer changes it halfway through."""
-    with workspace.lock(wait), workspace.writer() as store:
-        return _check(workspace, store, progress)
+    with workspace.lock(wait):
+        return _checked(workspace, progress)
 
 
 def total_work(workspace: Workspace) -> int:
@@ -164,8 +175,25 @@ def total_work(workspace: Workspace) -> int:
         return store.count("originals") + store.count("articles")
 
 
-def _check(workspace: Workspace, store: RecordStore, progress: Callable[[], None] | None) -> CheckReport:
+def _checked(workspace: Workspace, progress: Callable[[], None] | None) -> CheckReport:
+    """The report on a home; a record store too damaged to read is reported as such (its
+    salvage comes first: what it holds cannot be checked against anything before)."""
     report = CheckReport(cleaner_version=current().cleaner_version)
+    broken = damage(workspace.home.db_path) if workspace.home.db_path.exists() else []
+    if not broken:
+        try:
+            with workspace.writer() as store:
+                return _check(workspace, store, report, progress)
+        except StoreError as exc:
+            broken = [str(exc)]
+    report = CheckReport(cleaner_version=report.cleaner_version)
+    report.problems.extend(Problem(STORE_DAMAGED, line[:300]) for line in broken)
+    _check_scraps(workspace, report)
+    return report
+
+
+def _check(workspace: Workspace, store: RecordStore, report: CheckReport,
+           progress: Callable[[], None] | None) -> CheckReport:
     tick = progress or (lambda: None)
     report.records = store.count("articles")
     report.cleaner_versions = store.cleaner_versions()
@@ -212,32 +240,51 @@ def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) ->
 def repair(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], None] | None = None) -> CheckReport:
     """Check, fix what the archive itself can fix, and check again; the report lists both."""
     done: list[str] = []
-    with workspace.lock(wait), workspace.writer() as store:
-        first = _check(workspace, store, progress)
-        for problem in first.problems:
-            if problem.kind in (ORIGINAL_MISSING, ORIGINAL_DAMAGED, ORIGINAL_UNREGISTERED) and problem.sha256:
-                source = _restore_original(store, workspace.originals, problem.sha256)
-                if source:
-                    done.append(f"restored original {problem.sha256} from {source}")
-        if any(p.kind == SCRAP for p in first.problems):
-            done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
-        kinds = {p.kind for p in first.problems}
-        if INDEX_UNUSABLE in kinds:
-            count = rebuild(store, workspace.backend)
-            done.append(f"rebuilt the index from {count} records")
+    with workspace.lock(wait):
+        first = _checked(workspace, progress)
+        if any(p.kind == STORE_DAMAGED for p in first.problems):
+            done.append(salvage(workspace.home.db_path).describe())
+            with workspace.writer() as store:
+                done.append(f"rebuilt the index from {rebuild(store, workspace.backend)} records")
+            if any(p.kind == SCRAP for p in first.problems):
+                done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
         else:
-            reindex = sorted({p.article_id for p in first.problems if p.article_id and p.kind in (
-                NOT_INDEXED, INDEXED_TWICE, INDEX_STALE)})
-            orphans = sorted({p.article_id for p in first.problems if p.article_id and p.kind == INDEX_ORPHAN})
-            store.queue(reindex, "index")
-            store.queue(orphans, "delete")
-            written = sync(store, workspace.backend)
-            if reindex:
-                done.append(f"re-indexed {len(reindex)} records")
-            if orphans:
-                done.append(f"deleted {len(orphans)} index documents without a record")
-            if written > len(reindex) + len(orphans):
-                done.append(f"applied {written - len(reindex) - len(orphans)} queued index changes")
-        report = _check(workspace, store, None)
+            with workspace.writer() as store:
+                _repair(workspace, store, first, done)
+        report = _checked(workspace, None)
     report.repaired = done
     return report
+
+
+def _repair(workspace: Workspace, store: RecordStore, first: CheckReport, done: list[str]) -> None:
+    """Fix what the first check found, from what the archive holds."""
+    dropped = []
+    for problem in first.problems:
+        if problem.kind in (ORIGINAL_MISSING, ORIGINAL_DAMAGED, ORIGINAL_UNREGISTERED) and problem.sha256:
+            source = _restore_original(store, workspace.originals, problem.sha256)
+            if source:
+                done.append(f"restored original {problem.sha256} from {source}")
+            elif problem.kind == ORIGINAL_MISSING and not store.original_in_use(problem.sha256):
+                dropped.append(problem.sha256)  # a purge cut short: no record needs it
+    if dropped:
+        store.drop_originals(dropped)
+        done.append(f"dropped {len(dropped)} rows of originals a cut-short purge had already deleted")
+    if any(p.kind == SCRAP for p in first.problems):
+        done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
+    kinds = {p.kind for p in first.problems}
+    if INDEX_UNUSABLE in kinds:
+        count = rebuild(store, workspace.backend)
+        done.append(f"rebuilt the index from {count} records")
+    else:
+        reindex = sorted({p.article_id for p in first.problems if p.article_id and p.kind in (
+            NOT_INDEXED, INDEXED_TWICE, INDEX_STALE)})
+        orphans = sorted({p.article_id for p in first.problems if p.article_id and p.kind == INDEX_ORPHAN})
+        store.queue(reindex, "index")
+        store.queue(orphans, "delete")
+        written = sync(store, workspace.backend)
+        if reindex:
+            done.append(f"re-indexed {len(reindex)} records")
+        if orphans:
+            done.append(f"deleted {len(orphans)} index documents without a record")
+        if written > len(reindex) + len(orphans):
+            done.append(f"applied {written - len(reindex) - len(orphans)} queued index changes")

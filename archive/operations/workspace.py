@@ -8,12 +8,14 @@ from the home, and nowhere else.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from archive.contract.errors import ArchiveError, DiskFullError, disk_full
+from archive.storage.database import unusable
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
 from archive.storage.originals import OriginalStore
@@ -49,6 +51,8 @@ class Workspace:
                 yield held
             except ArchiveError:
                 raise
+            except sqlite3.Error as exc:
+                raise unusable(self.home.db_path, exc) from exc
             except Exception as exc:
                 if disk_full(exc):
                     raise DiskFullError(

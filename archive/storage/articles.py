@@ -144,6 +144,21 @@ class Articles(Database):
             self._queue(record.id, "index")
         return SaveResult("updated" if row else "new", record.id, version)
 
+    def restore_current(self, record: Record, version: int) -> None:
+        """Make ``record`` (version ``version``, kept in the versions table) the article's
+        current row again, queued for the index: how a salvage brings back a lost row.
+        The identity is a placeholder unique to the id; the next capture sets the real one."""
+        values = record.to_dict()
+        for key in ("authors", "tags", "provenance"):
+            values[key] = json.dumps(values[key], ensure_ascii=False)
+        cols = list(COLUMNS) + ["identity", "version"]
+        with self.db:
+            self.db.execute(
+                f"INSERT OR REPLACE INTO articles({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [values[c] for c in COLUMNS] + [f"salvaged:{record.id}", version],
+            )
+            self._queue(record.id, "index")
+
     def ids_after(
         self, last: str, limit: int, *, stale_for: str | None = None, skip_held: bool = True
     ) -> list[str]:

@@ -21,6 +21,16 @@ class Captures(Database):
                 (path, sha256, article_id, seen_at),
             )
 
+    def original_registered(self, sha256: str) -> bool:
+        return self.db.execute("SELECT 1 FROM originals WHERE sha256 = ?", (sha256,)).fetchone() is not None
+
+    def original_in_use(self, sha256: str) -> bool:
+        """Whether any record or version names the original."""
+        return self.db.execute(
+            "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM articles WHERE sha256 = ? LIMIT 1",
+            (sha256, sha256),
+        ).fetchone() is not None
+
     def drop_originals(self, shas: list[str]) -> None:
         with self.db:
             self.db.executemany("DELETE FROM originals WHERE sha256 = ?", [(s,) for s in shas])

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Self
 
-from archive.contract.errors import StoreError
+from archive.contract.errors import DiskFullError, StoreError, disk_full
 from archive.contract.records import Record
 from archive.contract.settings import current
 
@@ -98,6 +98,15 @@ def row_to_record(row: sqlite3.Row) -> Record:
 
 
 
+def unusable(path: Path, exc: sqlite3.Error | Exception) -> StoreError:
+    """The one-line error for a record store SQLite could not read or write."""
+    if disk_full(exc):
+        return DiskFullError(f"{path}: the disk is full ({exc}); free some space and run the same command again")
+    if "locked" in str(exc) or "busy" in str(exc):
+        return StoreError(f"{path}: the record store is busy ({exc}); try again")
+    return StoreError(f"{path}: the record store is damaged ({exc}); 'archive check' says what is affected")
+
+
 class Database:
     """One connection to an archive's record store. One per thread; never shared."""
 
@@ -170,8 +179,10 @@ class Database:
     def __enter__(self) -> Database:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            raise unusable(self.path, exc) from exc
 
     def count(self, table: str) -> int:
         if table not in {"articles", "originals", "versions", "sources", "index_queue"}:
