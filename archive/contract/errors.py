@@ -11,6 +11,7 @@ else through as a traceback it did not expect::
      +-- QueryError        a search that cannot be parsed or would be too costly
      |    +-- RequestError a request field out of range (names the field)
      +-- NotFoundError     an article id that is not in the archive
+     +-- ServeError        a server that cannot start as asked (a host without a token)
 """
 
 from __future__ import annotations
@@ -71,3 +72,7 @@ class _Names(dict):
 
 class NotFoundError(ArchiveError):
     """No article has the given id."""
+
+
+class ServeError(ArchiveError):
+    """A server that cannot start as asked: an open host without a token, a port in use."""
