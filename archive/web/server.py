@@ -51,6 +51,18 @@ def address(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/"
 
 
+def _quiet_server(base: type) -> type:
+    class Server(base):  # type: ignore[misc, valid-type]
+        """Ctrl-C (or SIGTERM) shuts down gracefully and the command then ends normally:
+        uvicorn would raise the signal again afterwards, which click reports as 'Aborted!'."""
+
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server
+
+
 def serve(root: str | os.PathLike[str] | None, *, host: str = "127.0.0.1", port: int = 8080, workers: int = 2,
           token: str | None = None, access_log: bool = False,
           on_ready: Callable[[str], None] | None = None) -> None:
@@ -67,7 +79,7 @@ def serve(root: str | os.PathLike[str] | None, *, host: str = "127.0.0.1", port:
                                 timeout_keep_alive=5)
         if on_ready is not None:
             on_ready(address(sock))
-        uvicorn.Server(config).run(sockets=[sock])
+        _quiet_server(uvicorn.Server)(config).run(sockets=[sock])
     finally:
         sock.close()
         if app is not None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,11 +96,17 @@ class Server:
             self.process.kill()
             raise AssertionError(f"archive serve did not start: {self.banner}{self.process.stderr.read()}")
         self.url = found.group(1)
+        self.log: list[str] = []  # the rest of stderr, read so the pipe never fills
+        self._reader = threading.Thread(target=lambda: self.log.extend(self.process.stderr), daemon=True)
+        self._reader.start()
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+            self.process.send_signal(sig)
+            self.process.wait(15)
+        self._reader.join(5)
+        self.process.stderr.close()
+        return self.process.returncode
 
 
 @pytest.fixture(scope="session")
