@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from archive.contract.errors import ArchiveError, NotFoundError, RequestError
+from archive.contract.errors import ArchiveError, NotFoundError, RequestError, StoreError
 from archive.contract.search import SORTS, SearchRequest
 from archive.contract.settings import current
 from archive.operations.service import Archive
@@ -115,6 +115,8 @@ def _article_page(archive: Archive, wanted: str) -> Response:
         similar, note = archive.similar(record.id, limit=6).hits, "No similar articles found."
     except NotFoundError:
         similar, note = [], "Not in the search index yet."
+    except StoreError as exc:  # the record is still worth reading
+        similar, note = [], f"The search index is unavailable: {exc}"
     provenance = [(k, v) for k, v in sorted(record.provenance.items())]
     return render("article.html", record=record, versions=versions, similar=similar, similar_note=note,
                   paragraphs=views.paragraphs(record.body), provenance=provenance,

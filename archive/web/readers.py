@@ -36,21 +36,27 @@ class ReaderPool:
         self._open = open_archive
         self._warm = warm
         self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._threads = [threading.Thread(target=self._work, name=f"archive-reader-{n}", daemon=True)
+        self._first_ready = threading.Event()
+        self._threads = [threading.Thread(target=self._work, args=(n,), name=f"archive-reader-{n}", daemon=True)
                          for n in range(workers)]
         self._closed = False
         for thread in self._threads:
             thread.start()
 
-    def _work(self) -> None:
+    def _work(self, number: int) -> None:
         archive = self._open()
         try:
             if self._warm:
-                # Open the searcher and load the facet arrays before the first request.
+                # Open the searcher and load the facet arrays before the first request. The
+                # first worker does it alone, so a fresh server's first answer does not wait
+                # for every worker loading at once; the others follow while it serves.
+                if number:
+                    self._first_ready.wait(60)
                 try:
                     archive.search(SearchRequest(limit=1))
                 except ArchiveError:
                     pass  # an unusable index is reported to the request that meets it
+            self._first_ready.set()
             while True:
                 job = self._jobs.get()
                 if job is _STOP:

@@ -38,11 +38,19 @@ def check_access(host: str, token: str | None) -> None:
 
 
 def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket.  Made with ``IPPROTO_TCP`` named: asyncio turns Nagle's
+    algorithm off (TCP_NODELAY) only on connections of such a socket, and without that each
+    answer on a kept-alive connection waited some 40 ms for the client's delayed ACK."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        return socket.create_server((host.strip("[]"), port), family=family, backlog=2048)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(2048)
     except OSError as exc:
+        sock.close()
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
 
 
 def address(sock: socket.socket) -> str:

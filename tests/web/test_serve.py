@@ -117,3 +117,15 @@ def test_searches_keep_answering_while_another_process_reindexes(tmp_path: Path,
         server.stop()
     assert statuses and set(statuses) == {200}
     assert len(totals) == 1
+
+
+def test_the_listening_socket_lets_asyncio_turn_nagle_off() -> None:
+    """asyncio sets TCP_NODELAY only on connections of a socket made with IPPROTO_TCP;
+    without it every answer on a kept-alive connection waited for a delayed ACK."""
+    from archive.web.server import listen
+
+    sock = listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

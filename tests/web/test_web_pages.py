@@ -215,3 +215,25 @@ def test_new_articles_and_a_new_index_generation_are_served_without_a_restart(tm
             archive.reindex()
         after = c.get("/api/search", params={"q": "missile"}).json()
         assert after["total"] == before + 1 and after["hits"][0]["title"].startswith("Belarus")
+
+
+def test_an_index_that_cannot_be_opened_is_a_503_not_a_crash(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from archive.operations.service import Archive
+    from archive.web.app import create_app
+    from tests.conftest import FOUNDING_HTML
+
+    home = tmp_path / "home"
+    with Archive(home) as archive:
+        archive.ingest([FOUNDING_HTML])
+        article = archive.search(SearchRequest(query="missile")).hits[0].id
+    (home / "index" / "CURRENT").write_text("gen-999999", "utf-8")
+    with TestClient(create_app(home, workers=1)) as c:
+        api = c.get("/api/search", params={"q": "missile"})
+        assert api.status_code == 503 and api.json()["error"]["kind"] == "unavailable"
+        assert "run 'archive reindex'" in api.json()["error"]["message"]
+        assert c.get("/", params={"q": "missile"}).status_code == 503
+        assert c.get(f"/api/articles/{article}").status_code == 200  # the records still answer
+        reader = c.get(f"/articles/{article}")
+        assert reader.status_code == 200 and "The search index is unavailable" in reader.text
