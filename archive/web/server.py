@@ -84,7 +84,7 @@ def serve(root: str | os.PathLike[str] | None, *, host: str = "127.0.0.1", port:
         app = create_app(root, workers=workers, token=token)
         config = uvicorn.Config(app, log_level="warning", access_log=access_log, proxy_headers=False,
                                 server_header=False, lifespan="on", timeout_graceful_shutdown=5,
-                                timeout_keep_alive=5)
+                                timeout_keep_alive=75)  # a browser keeps its connection for minutes
         if on_ready is not None:
             on_ready(address(sock))
         _quiet_server(uvicorn.Server)(config).run(sockets=[sock])
