@@ -12,3 +12,10 @@ def open_archive(ctx: click.Context, *, create: bool = True) -> Archive:
     archive = Archive(ctx.find_root().obj["home"], create=create)
     ctx.call_on_close(archive.close)
     return archive
+
+
+def home_of(ctx: click.Context) -> str:
+    """The folder of the root command's ``--home`` (or its default), for messages."""
+    from archive.storage.home import resolve_home
+
+    return str(resolve_home(ctx.find_root().obj["home"]))

@@ -12,6 +12,7 @@ else through as a traceback it did not expect::
      +-- QueryError        a search that cannot be parsed or would be too costly
      |    +-- RequestError a request field out of range (names the field)
      +-- NotFoundError     an article id that is not in the archive
+     +-- ServeError        a server that cannot start as asked (a host without a token)
 """
 
 from __future__ import annotations
@@ -90,3 +91,7 @@ class _Names(dict):
 
 class NotFoundError(ArchiveError):
     """No article has the given id."""
+
+
+class ServeError(ArchiveError):
+    """A server that cannot start as asked: an open host without a token, a port in use."""
