@@ -46,7 +46,8 @@ class Archive:
     # ------------------------------------------------------------------ adding
 
     def inputs(self, paths: Iterable[str | os.PathLike[str]]) -> Inputs:
-        """The captures ``paths`` name (folders walked once), for ``ingest``."""
+        """What ``paths`` name (folders walked once: pages, WARC files, and what is skipped),
+        for ``ingest``; ``total_bytes`` is what its progress counts."""
         from .sources import Inputs
 
         return Inputs.find(paths)
@@ -66,7 +67,7 @@ class Archive:
         from .sources import Inputs
 
         inputs = paths if isinstance(paths, Inputs) else Inputs.find(paths)
-        with local_executor(jobs_for(jobs, len(inputs))) as executor:
+        with local_executor(jobs_for(jobs, inputs.expected_captures())) as executor:
             return ingest(self.workspace, inputs, progress=progress, wait=wait, executor=executor,
                           sync_every=sync_every)
 
