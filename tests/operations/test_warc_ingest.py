@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,21 @@ def test_a_file_named_warc_that_is_not_one_is_one_error(run, tmp_path: Path, con
     bad.write_bytes(content)
     result = run("ingest", str(bad), expect=1)
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {bad}")
+
+
+def test_check_finds_headers_kept_for_an_original_the_archive_lacks(run, home: Path, tmp_path: Path) -> None:
+    crawl = _crawl(tmp_path / "crawl.warc.gz")
+    crawl.close()
+    run("ingest", str(crawl.path))
+    db = sqlite3.connect(home / "archive.db")
+    with db:  # as a hand edit, or a bug, might leave them
+        db.execute("INSERT INTO warc_headers(source, sha256, record_type, warc_headers) "
+                   "VALUES ('/gone.warc.gz#1', ?, 'response', 'WARC/1.1')", ("e" * 64,))
+    db.close()
+    report = json.loads(run("check", "--json", expect=1).stdout)
+    assert report["problem_counts"] == {"headers-orphan": 1}
+    assert "problem: headers-orphan: " + "e" * 64 in run("check", expect=1).stderr
+    repaired = json.loads(run("check", "--json", "--repair").stdout)
+    assert repaired["ok"] and repaired["warc_headers"] == 6
+    shown = run("show", json.loads(run("export").stdout.splitlines()[0])["id"]).stdout
+    assert "captured 2021-05-03T10:00:00+00:00" in shown.splitlines()[1]
