@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from .authors import unescape
+from .urls import host_of, web_url
 
 
 @dataclass(slots=True)
@@ -32,6 +32,8 @@ class Metadata:
         """Set a field unless a more trusted source already did."""
         if isinstance(value, str):
             value = re.sub(r"\s+", " ", unescape(value)).strip()
+            if name == "url":
+                value = web_url(value)  # only a web address is the article's address
         if value in (None, "", [], ()):
             return
         if getattr(self, name) in (None, "", []):
@@ -58,9 +60,7 @@ def clean_tags(values: list[str]) -> list[str]:
 
 
 def site_from_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
+    host = host_of(url) or ""
     return host[4:] if host.startswith("www.") else (host or None)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from bs4 import BeautifulSoup
 
@@ -38,7 +38,7 @@ from .pagescan import PageScan, element_text, scan
 from .printed_dates import printed_date, visible_date, visible_updated
 from .soup import class_string
 from .titles import choose_title, strip_site_suffix
-from .urls import fold_url
+from .urls import fold_url, split_url
 
 # ------------------------------------------------------------------------ printed page
 
@@ -174,7 +174,9 @@ def _is_front_page(url: str | None) -> bool:
     """The site's home page: nothing after the host but an index file (and tracking)."""
     if not url:
         return False
-    parts = urlsplit("//" + fold_url(url))
+    parts = split_url("//" + fold_url(url))
+    if parts is None:
+        return False
     keys = {k for k, _ in parse_qsl(parts.query)} - {"srsltid"}
     return parts.path.strip("/").lower() in ("", "index.html", "index.php", "home") and not keys
 
@@ -201,9 +203,6 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     author_sources: list[tuple[str, list[str]]] = []
     from_json_ld(page, meta, author_sources, now)
     from_meta(page, meta, author_sources, now)
-    if meta.url and not re.match(r"^https?://", meta.url):
-        meta.url = None
-        meta.provenance.pop("url", None)
     _from_page(page, meta, now)
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
