@@ -130,9 +130,21 @@ _ROLE_WORDS_RE = re.compile(
 _LABEL_RE = re.compile(r"^[^:]{1,30}:\s*\S|:\s*$")
 
 
+_PERSON_SHAPE_RE = re.compile(r"^(?!(?:the|die|der|das|la|el|le|les|il)\s)(?:[^\W\d_][^\s]*\s){1,3}[^\W\d_]\S*$",
+                              re.I)
+
+
+def _person_shaped(name: str) -> bool:
+    """Two to four words, each capitalised and not all capitals, the first no article."""
+    words = name.split()
+    return bool(_PERSON_SHAPE_RE.match(name)) and all(
+        w[0].isupper() and not w.isupper() for w in words if len(w) > 1)
+
+
 def author_junk(name: str, site_names: tuple[str, ...] = ()) -> str | None:
     """Why an extracted author is not a person's name ("role", "label", "punctuation",
-    "address", "site"), or None when it may be one."""
+    "address", "site"), or None when it may be one. A site named like a person ("Rick
+    Steves" on ricksteves.com) is a personal site, and its author no junk."""
     name = name.strip()
     if not name:
         return "punctuation"
@@ -147,5 +159,5 @@ def author_junk(name: str, site_names: tuple[str, ...] = ()) -> str | None:
     folded = re.sub(r"[\W_]+", "", _strip_accents(name).casefold())
     for site in site_names:
         if site and folded == re.sub(r"[\W_]+", "", _strip_accents(site).casefold()):
-            return "site"
+            return None if _person_shaped(name) else "site"
     return None

@@ -408,7 +408,10 @@ def is_menu(blocks: list[str]) -> bool:
     category holds: a listing)."""
     items = [item for block in blocks for item in _ITEM_SPLIT_RE.split(block) if item.strip()]
     return bool(items) and all(len(item.split()) <= MENU_ITEM_WORDS
-                               and not any(ch.isdigit() for ch in item) for item in items)
+                               and not _COUNT_RE.search(item) for item in items)
+
+
+_COUNT_RE = re.compile(r"\(\d[\d,.]*\)")
 
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:

@@ -24,6 +24,7 @@ from .dates import is_dateline
 from .decode import decode, looks_like_html, truncation_reason, wide_unicode, within_size
 from .metadata import (
     Metadata,
+    authors_of_page,
     clean_authors,
     extract_metadata,
     site_from_url,
@@ -168,11 +169,12 @@ def _from_html(text: str, path: str, now: datetime, checked: bool = False) -> tu
         if i < 12 and len(para) < 60 and (para.lower() in names or is_dateline(para, now)):
             continue  # the byline's name or date on a line of its own, above the text
         if len(para) < 120 and _BYLINE_BLOCK_RE.match(para):
-            found = clean_authors([para])
-            if not all(name_like(f.split(",")[0]) for f in found):
-                found = []  # "By batching requests, we..." is a sentence, not a byline
-            if found and (not names or {f.lower() for f in found} <= names):
-                if not meta.authors:
+            named = clean_authors([para])
+            if not all(name_like(f.split(",")[0]) for f in named):
+                named = []  # "By batching requests, we..." is a sentence, not a byline
+            found = authors_of_page([para], meta) if named else []  # the site is no author
+            if named and (not names or {f.lower() for f in found} <= names):
+                if found and not meta.authors:
                     meta.offer("authors", found, "byline")
                 continue
         kept.append(para)

@@ -106,7 +106,7 @@ def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> Non
     sites = _site_names(meta)
     cleaned: list[tuple[str, list[str]]] = []
     for source, raw in sources:
-        names = clean_authors(raw, () if _personal_site(raw, meta.site) else sites)
+        names = authors_of_page(raw, meta)
         if names:
             cleaned.append((source, names))
     if not cleaned:
@@ -140,6 +140,12 @@ def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> Non
 # label or the printed date, and the name in a byline element (bylines.page_authors).
 _LINES = frozenset({"byline-headline", "byline"})
 _PRINTED = _LINES | {"byline-box"}
+
+
+def authors_of_page(raw: list[str], meta: Metadata) -> list[str]:
+    """Person names from a page's byline strings, without the site's name standing in for
+    one (unless the site is named after its author)."""
+    return clean_authors(raw, () if _personal_site(raw, meta.site) else _site_names(meta))
 
 
 def _personal_site(raw: list[str], site: str | None) -> bool:
@@ -228,5 +234,5 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     return meta
 
 
-__all__ = ["Metadata", "clean_authors", "extract_metadata", "site_from_url",
+__all__ = ["Metadata", "authors_of_page", "clean_authors", "extract_metadata", "site_from_url",
            "strip_site_suffix", "text_byline"]
