@@ -101,7 +101,7 @@ def load_trafeval(root: Path) -> list[Page]:
         if not path.exists():
             path = root / "eval" / entry["file"]
         pages.append(Page(
-            id=entry["file"], group="trafeval", url=url, raw=_read(path), body=None,
+            id=entry["file"].removesuffix(".gz"), group="trafeval", url=url, raw=_read(path), body=None,
             title=(entry.get("title") or "").strip() or None, author=_author(entry.get("author")),
             date=(entry.get("date") or "")[:10] or None,
             with_=list(entry.get("with") or []), without=list(entry.get("without") or []),

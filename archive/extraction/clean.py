@@ -73,6 +73,8 @@ SIBLING_PROSE = 1000
 with this share of the article's prose or this much prose."""
 WHOLE_PAGE_PROSE = 1000
 """A page read whole (all of it looked like furniture) needs this much prose to be kept."""
+END_AFTER = 400
+"""A "Related articles" or "Comments" line ends the article only after this much text."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -160,6 +162,18 @@ def _rejoin_body(soup: BeautifulSoup) -> None:
             body.append(stray.extract())
 
 
+_CONTENT_NAME_RE = re.compile(r"^(?:entry|article|post|story|content|body|text)(?:[-_]?(?:body|content|text))?$",
+                              re.I)
+_DISCUSSION_RE = re.compile(r"comment|repl|respon|review|disqus|forum|thread|discussion", re.I)
+
+
+def _named_content(tag: Tag) -> bool:
+    """A class or id token names the element as the content, and none as the discussion."""
+    tokens = _attr_tokens(tag)
+    return (any(_CONTENT_NAME_RE.match(t) for t in tokens)
+            and not _DISCUSSION_RE.search(" ".join(tokens)))
+
+
 def _holds_the_article(tag: Tag, stats: TextMass, prose_limit: float) -> bool:
     """A header left unclosed swallows the <main> or <article> after it, with most of the
     page's prose; its menu links then outweigh that prose, but it is a wrapper."""
@@ -203,8 +217,11 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
             if mass < HIDDEN_PROSE or mass < 0.5 * text:
                 furniture_found.append(tag)
         # A wrapper holds most of the page in text that is not links; a mega-menu does not.
-        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
-                               and not _holds_the_article(tag, stats, prose_limit)):
+        # An element named both as content and as a widget ("entry share") that holds most
+        # of the page's prose is the article, whatever else its name says.
+        elif (text <= limit and not (stats.mass_of(tag) > prose_limit and _named_content(tag))) or (
+                tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
+                and not _holds_the_article(tag, stats, prose_limit)):
             furniture_found.append(tag)
     remove_all(furniture_found)
 
@@ -344,7 +361,9 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
     title_folded = (title or "").strip().lower()
     for block in blocks:
         if ends_article(block) and out:
-            break
+            if sum(map(len, out)) >= END_AFTER:
+                break
+            continue  # a related box's heading above the text, its links gone: not the end
         if is_boilerplate_line(block):
             continue
         if title_folded and block.strip().lower() == title_folded and not out:
