@@ -139,3 +139,15 @@ def test_index_updates_beside_the_ingest_leave_every_newest_version_searchable(t
         hits = archive.search(SearchRequest(query="", limit=100)).hits
     assert len(hits) == 12
     assert all(h.title.endswith("b-edited") for h in hits)
+
+
+def test_small_syncs_merge_small_segments_and_never_spend_saved_credit() -> None:
+    from index.merging import MIN_BUDGET, budget
+
+    # four one-article segments beside the whole index: only they are merged
+    assert choose([(10_000, 0)] + [(1, 0)] * FACTOR) == set(range(1, FACTOR + 1))
+    assert choose([(236, 0)] + [(1, 0)] * (FACTOR - 1)) == set()
+    # a one-file sync may spend no more than the minimum, whatever credit was saved
+    assert budget(credit=1_000_000, written=1) == MIN_BUDGET
+    assert budget(credit=1_000_000, written=10_000) > MIN_BUDGET
+    assert budget(credit=0, written=10_000) == MIN_BUDGET
