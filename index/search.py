@@ -6,7 +6,6 @@ presentation lives here beyond the snippet's ``<mark>`` tags.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,7 @@ from archive.contract.search import (
 )
 from archive.contract.settings import current
 
-from .docsets import Deadline, Memo, docs, intersect
+from .docsets import Deadline, Memo, docs, hint_for, intersect
 from .facets import columns, count_facets, docs_with
 from .location import IndexLocation
 from .querying import expand, parse_query
@@ -89,6 +88,7 @@ class ArchiveSearcher:
         validate(request)
         handle = self.pool.current()
         q = prepare(handle, request.query)
+        deadline.hint = hint_for(q, request.filtered)
         cols = columns(handle)
         filt = _filter_docs(handle, request)
         if q is None:
@@ -208,7 +208,7 @@ def prepare(handle: SearcherHandle, text: str) -> Query | None:
 
 def _ranked(s: Any, q: Query, wanted: int, allow: set[int] | None, deadline: Deadline) -> Any:
     """The top ``wanted`` hits by relevance, stopped with a QueryError past the deadline."""
-    remaining = max(0.05, deadline.end - time.monotonic())
+    remaining = max(0.05, deadline.left())
     collector = collectors.TimeLimitCollector(
         s.collector(limit=wanted, filter=allow), timelimit=remaining
     )
