@@ -5,14 +5,16 @@
 CORPUS is a folder written by ``benchmarks/corpus.py``.  Unless ``--existing``, HOME is
 emptied and filled with the first ``--size`` pages (one ``archive ingest``); then the next
 ``--count`` pages are ingested one at a time, each by its own ``archive ingest`` command
-(the whole command, process start included), and each new page is searched for.  Prints
-every time, the median and the maximum, and the index's segments at the end.
+(the whole command, process start included).  Prints each one's wall and CPU time (the
+CPU time of the command and its helpers; wall time on a busy machine is mostly waiting),
+the medians and maxima, and the index's segments at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,20 +41,25 @@ def main(argv: list[str] | None = None) -> None:
         subprocess.run([*ARCHIVE, "--home", str(args.home), "ingest", *_shards(args.corpus, 0, args.size)],
                        check=True, capture_output=True)
         print(f"built HOME of {args.size} pages in {time.perf_counter() - began:.0f} s", flush=True)
-    times = []
+    times, cpu = [], []
     for n in range(args.size, args.size + args.count):
         page = args.corpus / f"{n // PER_SHARD:04d}" / f"page-{n:07d}.html"
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         proc = subprocess.run([*ARCHIVE, "--home", str(args.home), "ingest", "--json", str(page)],
                               capture_output=True, text=True)
         took = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime
         summary = json.loads(proc.stdout) if proc.returncode == 0 else {"error": proc.stderr.strip()[-200:]}
         times.append(took)
-        print(f"{n}: {took:.2f} s {summary}", flush=True)
+        cpu.append(spent)
+        print(f"{n}: {took:.2f} s ({spent:.2f} s CPU) {summary}", flush=True)
     segments = len(list((args.home / "index").glob("gen-*/*.seg")))
-    print(f"\n| one-file ingests into {args.size} articles | median s | max s | segments after |\n"
-          f"|---|---:|---:|---:|\n| {len(times)} in a row | {statistics.median(times):.2f} | "
-          f"{max(times):.2f} | {segments} |")
+    print(f"\n| one-file ingests into {args.size} articles | median s | max s | CPU median / max s "
+          f"| segments after |\n|---|---:|---:|---:|---:|\n| {len(times)} in a row | "
+          f"{statistics.median(times):.2f} | {max(times):.2f} | {statistics.median(cpu):.2f} / {max(cpu):.2f} "
+          f"| {segments} |")
 
 
 if __name__ == "__main__":
