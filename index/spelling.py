@@ -26,6 +26,8 @@ def correction(vocab: Vocabulary, word: str, floor: int = 0) -> str | None:
     """The best replacement for one lowercased word, or None."""
     own = vocab.frequency(word)
     need = max(floor + 1, MARGIN * own, 1)
+    if need > vocab.top:  # no word is common enough to replace it
+        return None
     best: tuple[float, str] | None = None
     for dist, other in vocab.within(word, 2, prefix=1):
         if other == word:
