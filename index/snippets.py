@@ -8,14 +8,16 @@ words, then the most matches, starting a little before its first match.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from functools import lru_cache
 
 CHARS = 240
 CONTEXT = 60  # characters shown before the first match of the window
 ELLIPSIS = "…"
-_TOKEN_RE = re.compile(r"\w+(?:\.?\w+)*")  # the index's tokenizer (index.analysis)
 MAX_MATCHES = 400
+ANCHORS = 40  # matches tried as the first of the window
 
 
 def _cut_start(text: str, at: int) -> int:
@@ -47,6 +49,13 @@ def lead(text: str, chars: int = CHARS) -> str:
     return html.escape(flat[:end].rstrip(" ,;:"), quote=False) + " " + ELLIPSIS
 
 
+@lru_cache(maxsize=256)
+def _pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """The terms as whole tokens: not inside a longer word, nor joined to one by a dot."""
+    words = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?<!\w\.)(?:{words})(?![\w])(?!\.\w)", re.IGNORECASE)
+
+
 def snippet(text: str, terms: frozenset[str], chars: int = CHARS) -> str:
     """The best window of ``text`` with the words in ``terms`` (lowercase) marked, or "" when
     none of them is in it."""
@@ -54,9 +63,9 @@ def snippet(text: str, terms: frozenset[str], chars: int = CHARS) -> str:
         return ""
     flat = " ".join(text.split())
     matches = []
-    for m in _TOKEN_RE.finditer(flat):
+    for m in _pattern(terms).finditer(flat):
         word = m.group().lower()
-        if word in terms:
+        if word in terms:  # case folding may match more than lowering does
             matches.append((m.start(), m.end(), word))
             if len(matches) >= MAX_MATCHES:
                 break
@@ -64,9 +73,10 @@ def snippet(text: str, terms: frozenset[str], chars: int = CHARS) -> str:
         return ""
     best = (0, 0, 0)  # (distinct words, matches, -index of the first)
     first = 0
-    for i, (start, _end, _word) in enumerate(matches):
-        limit = start + chars - CONTEXT
-        inside = [w for s, e, w in matches[i:] if e <= limit]
+    ends = [e for _s, e, _w in matches]
+    for i, (start, _end, _word) in enumerate(matches[:ANCHORS]):
+        last = bisect.bisect_right(ends, start + chars - CONTEXT, lo=i)
+        inside = [w for _s, _e, w in matches[i:last]]
         score = (len(set(inside)), len(inside), -i)
         if score > best:
             best, first = score, i
