@@ -149,7 +149,7 @@ def test_a_bad_query_shows_the_form_and_a_400(client) -> None:
 
 def test_a_suggestion_is_a_link(client) -> None:
     page = client.get("/", params={"q": "missle"}).text
-    assert re.search(r'Did you mean <a href="/\?q=missiles">missiles</a>', page)
+    assert re.search(r'Did you mean <a href="/\?q=missile">missile</a>', page)
 
 
 def test_the_token_is_required_when_given(web_home: Path) -> None:
@@ -234,7 +234,7 @@ def test_an_index_that_cannot_be_opened_is_a_503_not_a_crash(tmp_path: Path) -> 
     with TestClient(create_app(home, workers=1)) as c:
         api = c.get("/api/search", params={"q": "missile"})
         assert api.status_code == 503 and api.json()["error"]["kind"] == "unavailable"
-        assert "run 'archive reindex'" in api.json()["error"]["message"]
+        assert "run 'archive check --repair'" in api.json()["error"]["message"]
         assert c.get("/", params={"q": "missile"}).status_code == 503
         assert c.get(f"/api/articles/{article}").status_code == 200  # the records still answer
         reader = c.get(f"/articles/{article}")
