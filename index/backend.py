@@ -42,6 +42,7 @@ class WhooshBackend:
     def __init__(self, location: IndexLocation, *, timeout: float | None = None) -> None:
         self.location = location
         self.timeout = timeout
+        self.builder: Any = None  # an executor whose workers build segments (index.segments)
         self._searcher: ArchiveSearcher | None = None
 
     @property
@@ -64,7 +65,10 @@ class WhooshBackend:
     # ------------------------------------------------------------------ writing
 
     def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
-        return writing.replace(self.location, article_ids, records, adds=adds)
+        return writing.replace(self.location, article_ids, records, adds=adds, builder=self.builder)
+
+    def build_on(self, executor: Any) -> None:
+        self.builder = executor
 
     def merge(self, credit: float, written: int) -> tuple[int, float]:
         return writing.merge(self.location, credit, written)
@@ -74,7 +78,7 @@ class WhooshBackend:
 
     def rebuild(self, records: Iterable[Record], *, total: int,
                 progress: Callable[[int], None] | None = None) -> int:
-        return writing.rebuild(self.location, records, total=total, progress=progress)
+        return writing.rebuild(self.location, records, total=total, progress=progress, builder=self.builder)
 
     # ------------------------------------------------------------------ inventory
 

@@ -38,6 +38,7 @@ class Settings:
     reextract_batch: int = 200  # articles between re-extraction checkpoints
     reextract_sync_every: int = 2000  # re-extracted articles between index updates
     durable_commits: bool = True  # every record commit synced to the disk before it is reported
+    segment_docs: int = 10_000  # documents in one index segment an executor's worker builds (index.segments)
 
     # queries
     max_limit: int = 1000  # hits per page
