@@ -8,7 +8,7 @@ import click
 
 from archive.contract.settings import current
 
-from .options import json_option, wait_option
+from .options import cluster_option, json_option, wait_option
 from .output import emit_json, shown
 from .progress import Progress
 from .support import open_archive
@@ -28,10 +28,12 @@ if TYPE_CHECKING:
                    f"Default: after {current().sync_every}, then each time as many files as before were stored.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes extracting pages (default: one per core).")
+@cluster_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: bool, wait: float,
-           index_every: int, jobs: int | None) -> None:
-    """Store and index article pages (files or folders, recursively).
+           index_every: int, jobs: int | None, cluster: str | None) -> None:
+    """Store and index article pages (files, folders recursively, or fsspec URLs such as
+    s3://bucket/pages/).
 
     Unchanged files are skipped; a changed file updates its article. Each file that cannot
     be stored gets a one-line error on stderr; the rest go on. Exit code 1 if any failed.
@@ -50,7 +52,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
                            "reason": outcome.reason})
             bar.advance()
 
-        summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs, sync_every=index_every)
+        summary = archive.ingest(files, progress=report, wait=wait, jobs=jobs, sync_every=index_every,
+                                 cluster=cluster)
     if as_lines:
         emit_json({"summary": summary.to_dict()})
     elif as_json:
@@ -65,10 +68,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
 
 @click.command()
 @wait_option
+@cluster_option
 @click.pass_context
-def reindex(ctx: click.Context, wait: float) -> None:
+def reindex(ctx: click.Context, wait: float, cluster: str | None) -> None:
     """Rebuild the search index from the stored records and swap it in atomically."""
-    count = open_archive(ctx).reindex(wait=wait)
+    count = open_archive(ctx).reindex(wait=wait, cluster=cluster)
     click.echo(f"reindexed {count} articles")
 
 

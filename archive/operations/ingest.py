@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
+from archive.contract.records import Record
+from archive.contract.settings import current
 from archive.extraction.extract import identity_of
 from archive.storage.store import RecordStore
 
@@ -26,6 +28,8 @@ from .workspace import Workspace
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from .fetching import Fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,32 +122,49 @@ class Ingester:
             current_id = self.store.article_for_sha(capture.sha256)
             if current_id:
                 return Outcome(path, "unchanged", current_id)
-        return self._known(capture) or capture
+        return self._known(capture.name, capture.source, capture.sha256) or capture
 
-    def _known(self, capture: Capture) -> Outcome | None:
+    def _known(self, name: str, source: str, sha256: str) -> Outcome | None:
         """Bytes stored before, as the current or an older version of some article: nothing
         new was captured, and an older capture never takes the place of a newer one."""
-        known = self.store.version_owner(capture.sha256)
+        known = self.store.version_owner(sha256)
         if not known:
             return None
-        self.store.note_source(capture.source, capture.sha256, known[0], now_utc().isoformat())
-        return Outcome(capture.name, "unchanged", known[0])
+        self.store.note_source(source, sha256, known[0], now_utc().isoformat())
+        return Outcome(name, "unchanged", known[0])
 
-    def keep(self, capture: Capture, record: object, *, kept: bool = False) -> Outcome:
+    def keep(self, capture: Capture, record: Record, *, kept: bool = False) -> Outcome:
         """Store an extracted capture: its original first (unless ``kept`` already), then
         record and queue row together."""
-        known = self._known(capture)
+        def write() -> None:
+            self.workspace.originals.put(capture.data, sha256=capture.sha256)
+
+        return self._store(capture.name, capture.source, capture.sha256, len(capture.data), record,
+                           None if kept else write)
+
+    def keep_fetched(self, item: Fetched) -> Outcome:
+        """Store what a cluster worker read and extracted: the original it compressed, then
+        record and queue row together."""
+        if item.record is None or item.sha256 is None or item.packed is None:
+            raise ValueError(f"{item.name}: the worker extracted nothing to keep")  # a caller's bug
+        packed, sha = item.packed, item.sha256
+        return self._store(item.name, item.source, sha, item.size, item.record,
+                           lambda: self.workspace.originals.put_packed(packed, sha))
+
+    def _store(self, name: str, source: str, sha256: str, size: int, record: Record,
+               write: Callable[[], None] | None) -> Outcome:
+        known = self._known(name, source, sha256)
         if known:  # a copy earlier in the same batch, extracted alongside this one
             return known
-        if not kept:
-            self.workspace.originals.put(capture.data, sha256=capture.sha256)
+        if write is not None:
+            write()
         try:
-            saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+            saved = self.store.save(record, identity_of(record.url, source), size)
         except BaseException:
-            if not self.store.original_registered(capture.sha256):
-                self.workspace.originals.delete(capture.sha256)  # never stored: no file without its record
+            if not self.store.original_registered(sha256):
+                self.workspace.originals.delete(sha256)  # never stored: no file without its record
             raise
-        return Outcome(capture.name, saved.status, saved.article_id)
+        return Outcome(name, saved.status, saved.article_id)
 
     def sync_index(self, *, final: bool = True) -> int:
         """Index what is queued; return how many documents the updates finished here wrote.
@@ -186,6 +207,36 @@ def _outcomes(ingester: Ingester, files: Iterable[str], pool: ExtractionPool) ->
     yield from _drain(done)
 
 
+def _fetched_outcomes(ingester: Ingester, files: Iterable[str], executor: Executor) -> Iterator[Outcome]:
+    """Each file's outcome, in order, when the executor's workers read the files themselves
+    (a cluster): the coordinator sends names and stores what comes back."""
+    from .fetching import fetch_chunk, fetched, source_of
+
+    store = ingester.store
+
+    def items() -> Iterator[tuple[str, str | None]]:
+        for name in files:
+            seen = store.source(source_of(name))
+            yield name, seen["sha256"] if seen is not None else None
+
+    for item in fetched(executor, items()):
+        if item.seen and item.sha256 is not None:
+            current_id = store.article_for_sha(item.sha256)
+            if current_id:
+                yield Outcome(item.name, "unchanged", current_id)
+                continue
+            known = ingester._known(item.name, item.source, item.sha256)
+            if known:
+                yield known
+                continue
+            # recorded once, but no article holds those bytes now: read it afresh
+            item, = executor.submit(fetch_chunk, [(item.name, None)], now_utc(), current()).result()
+        if item.record is None:
+            yield Outcome(item.name, "failed", reason=item.reason)
+        else:
+            yield ingester.keep_fetched(item)
+
+
 def _drain(done: list[Outcome]) -> Iterator[Outcome]:
     while done:
         yield done.pop(0)
@@ -204,9 +255,13 @@ def ingest(
     bad file.
 
     Pages are extracted by ``executor`` (None: in this process); storing and indexing stay
-    here.  The index is brought up to date every ``sync_every`` stored files and at the
-    end, so a long ingest becomes searchable as it goes; by default (None) on the schedule
-    of ``indexing.Cadence``: by count (a few large segments, little merging) and early on by
+    here.  An executor marked ``remote`` (a cluster, whose workers may be other machines)
+    is sent the files' names: its workers read them (local paths they share, or fsspec
+    URLs), extract them and hand back the compressed originals.
+
+    The index is brought up to date every ``sync_every`` stored files and at the end, so
+    a long ingest becomes searchable as it goes; by default (None) on the schedule of
+    ``indexing.Cadence``: by count (a few large segments, little merging) and early on by
     the clock (a run killed a few seconds in leaves what it stored searchable).
     """
     summary = IngestSummary()
@@ -216,7 +271,9 @@ def ingest(
         ingester = Ingester(workspace)
         try:
             cadence = Cadence(sync_every, timed=sync_every is None, pending=ingester.store.count("index_queue") > 0)
-            for outcome in _outcomes(ingester, files, pool):
+            remote = getattr(executor, "remote", False)
+            outcomes = _fetched_outcomes(ingester, files, executor) if remote else _outcomes(ingester, files, pool)
+            for outcome in outcomes:
                 summary.add(outcome)
                 if progress:
                     progress(outcome)
