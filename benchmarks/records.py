@@ -10,7 +10,8 @@ before the change, dump after it, and compare:
 Each line holds one page's whole record (every field, provenance included) or the error
 it raised. The capture time is fixed and the source path is the page's id, so two dumps
 of unchanged code are byte for byte equal. ``diff`` prints the fields that differ, page
-by page, and exits non-zero when any does.
+by page, and exits non-zero when any does; a field that is null on one side and absent on
+the other (one added to the record since) is no difference.
 """
 
 from __future__ import annotations
@@ -58,11 +59,19 @@ def _load(path: Path) -> dict[str, dict[str, Any]]:
     return rows
 
 
+def _without_nulls(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A row with its record's null fields left out: a field added to the record since the
+    other dump (null there, absent here) is not a change."""
+    if row is None or "record" not in row:
+        return row
+    return row | {"record": {k: v for k, v in row["record"].items() if v is not None}}
+
+
 def diff(before: Path, after: Path) -> int:
     old, new = _load(before), _load(after)
     changed = 0
     for page_id in sorted(old.keys() | new.keys()):
-        a, b = old.get(page_id), new.get(page_id)
+        a, b = _without_nulls(old.get(page_id)), _without_nulls(new.get(page_id))
         if a == b:
             continue
         changed += 1

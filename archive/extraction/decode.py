@@ -31,7 +31,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"OggS", "an Ogg media file"),
     (b"\x00\x00\x00\x18ftyp", "an MP4 video"),
     (b"\x00\x00\x00\x20ftyp", "an MP4 video"),
-    (b"WARC/", "a WARC file (not yet importable)"),
+    (b"WARC/", "a WARC file, not a page"),
 )
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -78,6 +78,8 @@ _DECL_RE = re.compile(
     re.IGNORECASE,
 )
 
+_PARAM_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -85,7 +87,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 class Decoded:
     text: str
     encoding: str
-    how: str  # "bom", "declared", "detected", "utf-8"
+    how: str  # "bom", "http", "declared", "detected", "utf-8"
 
 
 def _codec(label: str) -> str | None:
@@ -130,8 +132,24 @@ def _is_multibyte_utf8(data: bytes) -> bool:
     return any(b >= 0x80 for b in data)
 
 
-def decode(data: bytes, path: str = "<bytes>") -> Decoded:
-    """Decode a page's bytes, or raise InputError saying why they are not a text page."""
+def charset_of(content_type: str | None) -> str | None:
+    """The codec an HTTP ``Content-Type`` names (``text/html; charset=UTF-8``), or None."""
+    match = _PARAM_CHARSET_RE.search(content_type or "")
+    return _codec(match.group(1)) if match else None
+
+
+def media_type(content_type: str | None) -> str | None:
+    """``text/html`` out of ``Text/HTML; charset=utf-8``; None when there is none."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media or None
+
+
+def decode(data: bytes, path: str = "<bytes>", *, http_charset: str | None = None) -> Decoded:
+    """Decode a page's bytes, or raise InputError saying why they are not a text page.
+
+    ``http_charset`` is the codec the server named for them (``charset_of``): after a
+    byte-order mark, it comes before the page's own declaration, as in browsers, and is
+    checked against the bytes the same way."""
     if not data.strip():
         raise InputError(path, "empty file")
     what = sniff_binary(data)
@@ -148,15 +166,15 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     if b"\x00" in data[:4096]:
         raise InputError(path, "binary data (NUL bytes), not a page")
 
+    if http_charset:
+        found = _declared(data, http_charset, "http", path)
+        if found:
+            return found
     declared = declared_charset(data)
     if declared:
-        if declared in _LATIN_FAMILY and _is_multibyte_utf8(data):
-            # UTF-8 bytes labelled as a single-byte charset: the label is wrong.
-            return _checked(data.decode("utf-8"), "utf-8", "detected", path)
-        try:
-            return _checked(data.decode(declared), declared, "declared", path)
-        except (UnicodeDecodeError, LookupError):
-            pass  # a wrong label: fall through to detection
+        found = _declared(data, declared, "declared", path)
+        if found:
+            return found
 
     try:
         return _checked(data.decode("utf-8"), "utf-8", "utf-8", path)
@@ -177,6 +195,17 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     except (UnicodeDecodeError, LookupError):
         text = data.decode(codec, errors="replace")
     return _checked(text, codec, "detected", path)
+
+
+def _declared(data: bytes, codec: str, how: str, path: str) -> Decoded | None:
+    """The bytes read as a declared codec, or None when they do not fit it."""
+    if codec in _LATIN_FAMILY and _is_multibyte_utf8(data):
+        # UTF-8 bytes labelled as a single-byte charset: the label is wrong.
+        return _checked(data.decode("utf-8"), "utf-8", "detected", path)
+    try:
+        return _checked(data.decode(codec), codec, how, path)
+    except (UnicodeDecodeError, LookupError):
+        return None  # a wrong label: the caller falls through to the next evidence
 
 
 _DOUBLE_UTF8_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")

@@ -9,6 +9,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bs4.builder import ParserRejectedMarkup
 
@@ -21,7 +22,7 @@ from archive.contract.settings import current
 from .authors import name_like
 from .clean import clean_html, clean_text_lines
 from .dates import is_dateline
-from .decode import decode, looks_like_html, truncation_reason
+from .decode import charset_of, decode, looks_like_html, media_type, truncation_reason
 from .metadata import (
     Metadata,
     clean_authors,
@@ -35,6 +36,8 @@ from .urls import fold_url
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"})
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml"})
+"""Media types served for HTML pages (``text/plain`` is read as a text capture)."""
 _BIO_RE = re.compile(r" (?:is|was|has been|serves as) (?:a|an|the)\b")
 _BYLINE_BLOCK_RE = re.compile(r"^(?:by|author:|written by|posted by)\s", re.I)
 
@@ -44,6 +47,14 @@ def identity_of(url: str | None, source: str) -> str:
     if url:
         return "url:" + fold_url(url)
     return "file:" + os.path.abspath(source)
+
+
+def capture_identity(url: str | None, capture: Capture) -> str:
+    """``identity_of`` for a capture: one fetched from a ``file:`` address (a loose file
+    written out to a WARC and read back) is the article of that file, as it was before."""
+    if not url and capture.url and capture.url.startswith("file://"):
+        return identity_of(None, unquote(urlsplit(capture.url).path))
+    return identity_of(url, capture.source)
 
 
 def extract_bytes(
@@ -63,23 +74,23 @@ def extract_capture(capture: Capture, *, now: datetime | None = None, as_text: b
     ``now`` is the moment the capture is read as of (dates after it are refused), by
     default the present."""
     now = now or now_utc()
+    as_of = _as_of(now, capture.captured_at)  # no page was published after it was fetched
     settings = current()
     data, path = capture.data, capture.name
     if len(data) > settings.max_page_bytes:
         raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is "
                                f"{settings.max_page_bytes // 2**20} MiB)")
-    decoded = decode(data, path)
+    decoded = decode(data, path, http_charset=charset_of(capture.content_type))
     text = decoded.text
     if as_text is None:
-        suffix = Path(path).suffix.lower()
-        as_text = suffix in TEXT_SUFFIXES and not looks_like_html(text)
-        if not as_text and suffix not in HTML_SUFFIXES and not looks_like_html(text):
-            as_text = True
+        as_text = _reads_as_text(capture, text)
     if as_text:
         meta, paragraphs = _from_text(text)
     else:
         with collector_paused():
-            meta, paragraphs = _from_html(text, path, now)
+            meta, paragraphs = _from_html(text, path, as_of, capture.url)
+    if capture.url and capture.url.startswith(("http://", "https://")):
+        meta.offer("url", capture.url, "target-uri")
     body = "\n\n".join(paragraphs)
     if not body.strip():
         raise InputError(path, "no article text found in the page")
@@ -89,8 +100,11 @@ def extract_capture(capture: Capture, *, now: datetime | None = None, as_text: b
         meta.offer("site", site_from_url(meta.url), "url")
     title = meta.title or ""
     site = meta.site
+    provenance = dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"}
+    if capture.captured_at:
+        provenance["captured_at"] = "warc-date"
     return Record(
-        id=article_id(identity_of(meta.url, capture.source)),
+        id=article_id(capture_identity(meta.url, capture)),
         url=meta.url,
         site=site,
         title=title,
@@ -105,12 +119,38 @@ def extract_capture(capture: Capture, *, now: datetime | None = None, as_text: b
         source_path=capture.source,
         ingested_at=now.isoformat(),
         cleaner_version=settings.cleaner_version,
-        provenance=dict(meta.provenance) | {"encoding": f"{decoded.encoding} ({decoded.how})"},
+        provenance=provenance,
         updated=meta.updated,
+        captured_at=capture.captured_at,
     )
 
 
-def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]]:
+def _as_of(now: datetime, captured_at: str | None) -> datetime:
+    try:
+        fetched = datetime.fromisoformat(captured_at) if captured_at else None
+    except ValueError:
+        fetched = None
+    if fetched is None or fetched.tzinfo is None:
+        return now
+    return min(now, fetched)
+
+
+def _reads_as_text(capture: Capture, text: str) -> bool:
+    """Whether a capture is plain text rather than HTML: by the media type it was served
+    with, else by its name's suffix (``.html.gz`` is an ``.html``), else by sniffing."""
+    media = media_type(capture.content_type)
+    if media == "text/plain":
+        return not looks_like_html(text)
+    if media in PAGE_TYPES:
+        return False
+    name = capture.name.lower()
+    suffix = Path(name[:-3] if name.endswith(".gz") else name).suffix
+    if suffix in TEXT_SUFFIXES:
+        return not looks_like_html(text)
+    return suffix not in HTML_SUFFIXES and not looks_like_html(text)
+
+
+def _from_html(text: str, path: str, now: datetime, fetched_from: str | None) -> tuple[Metadata, list[str]]:
     head = text[:2048].lstrip().lower()
     if head.startswith(("<!doctype", "<html", "<?xml")):
         reason = truncation_reason(text)
@@ -120,7 +160,7 @@ def _from_html(text: str, path: str, now: datetime) -> tuple[Metadata, list[str]
         soup = parse_html(text)
     except (ParserRejectedMarkup, ValueError) as exc:
         raise InputError(path, f"unparseable HTML: {exc}") from exc
-    meta = extract_metadata(soup, now)
+    meta = extract_metadata(soup, now, fetched_from=fetched_from)
     paragraphs = clean_html(soup, meta.title)
     if not paragraphs:
         # Everything looked like furniture; the page's own text beats refusing the page.

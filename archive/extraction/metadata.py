@@ -191,8 +191,12 @@ def _site_names(meta: Metadata) -> tuple[str, ...]:
     return tuple(n for n in (meta.site or "", *_hosts(meta.url)) if n)
 
 
-def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metadata:
-    """Everything but the body, read before the cleaner removes the page around it."""
+def extract_metadata(soup: BeautifulSoup, now: datetime | None = None, *,
+                     fetched_from: str | None = None) -> Metadata:
+    """Everything but the body, read before the cleaner removes the page around it.
+
+    ``fetched_from`` is the address the page was fetched from (a WARC record's target URI):
+    its URL when the page names none."""
     meta = Metadata()
     page = scan(soup)
     # The "Updated" date the page prints is what it tells its readers; markup comes next.
@@ -205,6 +209,8 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
         meta.url = None
         meta.provenance.pop("url", None)
     _from_page(page, meta, now)
+    if fetched_from and re.match(r"^https?://", fetched_from):
+        meta.offer("url", fetched_from, "target-uri")
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
     if not meta.published:

@@ -1,22 +1,25 @@
 """Inputs read where they are extracted: on a cluster, each worker opens its captures.
 
-The coordinator only lists the inputs and sends their names; a worker reads each one
-(a local path on a filesystem every machine mounts at the same place, or an fsspec URL
-such as ``s3://bucket/pages/a.html``), hashes it, skips it when its source was recorded
-with the same bytes, extracts it, and hands back the record with the original already
-compressed.  The coordinator stores both, in order: the home never leaves it.
+The coordinator only lists the inputs and sends the names of the loose pages; a worker
+reads each one (a local path on a filesystem every machine mounts at the same place, or
+an fsspec URL such as ``s3://bucket/pages/a.html``), hashes it, skips it when its source
+was recorded with the same bytes, extracts it, and hands back the record with the
+original already compressed.  A WARC file is one stream of many captures, so the
+coordinator reads it and sends its captures to be extracted.  The coordinator stores
+everything, in order: the home never leaves it.
 
     name -> (worker) read, hash -> seen before? -> extract -> compress the original
          -> (coordinator) keep the original -> store the record
+    WARC capture -> (worker) extract -> (coordinator) keep the original -> store the record
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
@@ -24,83 +27,121 @@ from archive.contract.records import Record
 from archive.contract.settings import Settings, current
 from archive.storage.originals import pack
 
+from .items import Read
 from .pool import LOST_REASON, TaskLost, extract_chunk
-from .sources import read_bytes, source_of
+from .sources import PAGE, Entry, read_page, source_of
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """A loose page for a worker to read: its name, its input's size, and the sha256 its
+    source was recorded with (None: never seen)."""
+
+    name: str
+    size: int = 0
+    known: str | None = None
+
+
+Job = Fetch | Capture  # a page to read there, or a capture read here (from a WARC) to extract
 
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """One input as a worker read it: its record and compressed original, or why not."""
+    """One input as a worker read it: its record and (for a page it read) compressed
+    original, or why not."""
 
     name: str
     source: str
     sha256: str | None = None
-    size: int = 0
+    size: int = 0  # bytes of the page
     packed: bytes | None = None
     record: Record | None = None
     reason: str | None = None
     seen: bool = False  # the source was recorded with these bytes: not extracted
+    input_size: int = 0  # bytes of the input it accounts for (progress)
 
 
-def fetch_chunk(items: list[tuple[str, str | None]], now: datetime, settings: Settings) -> list[Fetched]:
-    """Read and extract each (name, sha256 its source was recorded with) on this worker."""
+def fetch_chunk(jobs: list[Job], now: datetime, settings: Settings) -> list[Fetched]:
+    """Read (a ``Fetch``) and extract each job on this worker."""
     out: list[Fetched] = []
-    for name, known in items:
-        source = source_of(name)
-        try:
-            data = read_bytes(source)
-        except IsADirectoryError:
-            out.append(Fetched(name, source, reason="is a directory"))
+    for job in jobs:
+        if isinstance(job, Capture):
+            (record, reason), = extract_chunk([(job, now)], None, settings)
+            out.append(Fetched(job.name, job.source, job.sha256, len(job.data), None, record, reason))
             continue
-        except OSError as exc:
-            out.append(Fetched(name, source, reason=f"cannot read: {exc.strerror or exc}"))
+        read = read_page(Entry(job.name, PAGE, job.size))
+        if not isinstance(read, Read):
+            out.append(Fetched(job.name, source_of(job.name), reason=read.reason, input_size=job.size))
             continue
-        capture = Capture.of(data, name, source)
-        if known == capture.sha256:
-            out.append(Fetched(name, source, capture.sha256, len(data), seen=True))
+        capture = read.capture
+        done = Fetched(capture.name, capture.source, capture.sha256, len(capture.data), input_size=read.size)
+        if job.known == capture.sha256:
+            out.append(replace(done, seen=True))
             continue
         (record, reason), = extract_chunk([(capture, now)], None, settings)
-        packed = pack(data) if record is not None else None
-        out.append(Fetched(name, source, capture.sha256, len(data), packed, record, reason))
+        packed = pack(capture.data) if record is not None else None
+        out.append(replace(done, packed=packed, record=record, reason=reason))
     return out
 
 
-def fetched(executor: Any, items: Iterable[tuple[str, str | None]], window: int | None = None) -> Iterator[Fetched]:
-    """Each input fetched on ``executor``, in the order given, a bounded number in flight;
-    each chunk is extracted as of the moment it is sent (the coordinator's clock)."""
+@dataclass(frozen=True, slots=True)
+class _Sent(Generic[T]):
+    tags: list[T]
+    jobs: list[Job]
+    now: datetime
+    future: Any
+
+
+def fetched(executor: Any, jobs: Iterable[tuple[T, Job]], window: int | None = None) -> Iterator[tuple[T, Fetched]]:
+    """Each (tag, job) fetched on ``executor``, in the order given, a bounded number in
+    flight; each chunk is extracted as of the moment it is sent (the coordinator's clock)."""
     settings = current()
     window = window or getattr(executor, "workers", 1) * 4
-    pending: deque[tuple[list[tuple[str, str | None]], datetime, Any]] = deque()
+    pending: deque[_Sent[T]] = deque()
 
-    def send(chunk: list[tuple[str, str | None]]) -> None:
+    def send(tags: list[T], chunk: list[Job]) -> None:
         now = now_utc()
-        pending.append((chunk, now, executor.submit(fetch_chunk, chunk, now, settings)))
+        pending.append(_Sent(tags, chunk, now, executor.submit(fetch_chunk, chunk, now, settings)))
 
-    chunk: list[tuple[str, str | None]] = []
-    for item in items:
-        chunk.append(item)
+    tags: list[T] = []
+    chunk: list[Job] = []
+    for tag, job in jobs:
+        tags.append(tag)
+        chunk.append(job)
         if len(chunk) >= settings.pool_chunk:
-            send(chunk)
-            chunk = []
+            send(tags, chunk)
+            tags, chunk = [], []
         while len(pending) >= window:
-            yield from _results(executor, *pending.popleft(), settings)
+            yield from _results(executor, pending.popleft(), settings)
     if chunk:
-        send(chunk)
+        send(tags, chunk)
     while pending:
-        yield from _results(executor, *pending.popleft(), settings)
+        yield from _results(executor, pending.popleft(), settings)
 
 
-def _results(executor: Any, chunk: list[tuple[str, str | None]], now: datetime, future: Any,
-             settings: Settings) -> list[Fetched]:
-    """A chunk's results; a chunk whose workers kept dying is run again page by page, and
-    a page that still kills its worker fails alone."""
+def fetch_one(executor: Any, job: Job) -> Fetched:
+    """One job, fetched now (a page whose recorded bytes no article holds any more)."""
+    settings, now = current(), now_utc()
+    sent: _Sent[None] = _Sent([None], [job], now, executor.submit(fetch_chunk, [job], now, settings))
+    return _results(executor, sent, settings)[0][1]
+
+
+def _results(executor: Any, sent: _Sent[T], settings: Settings) -> list[tuple[T, Fetched]]:
+    """A chunk's results; a chunk whose workers kept dying is run again job by job, and a
+    job that still kills its worker fails alone."""
     try:
-        return future.result()
+        return list(zip(sent.tags, sent.future.result(), strict=True))
     except TaskLost:
-        if len(chunk) == 1:
-            name = chunk[0][0]
-            return [Fetched(name, source_of(name), reason=LOST_REASON)]
-    out: list[Fetched] = []
-    for item in chunk:
-        out.extend(_results(executor, [item], now, executor.submit(fetch_chunk, [item], now, settings), settings))
+        if len(sent.jobs) == 1:
+            job = sent.jobs[0]
+            name = job.name
+            source = job.source if isinstance(job, Capture) else source_of(name)
+            size = job.size if isinstance(job, Fetch) else 0
+            return [(sent.tags[0], Fetched(name, source, reason=LOST_REASON, input_size=size))]
+    out: list[tuple[T, Fetched]] = []
+    for tag, job in zip(sent.tags, sent.jobs, strict=True):
+        again = _Sent([tag], [job], sent.now, executor.submit(fetch_chunk, [job], sent.now, settings))
+        out.extend(_results(executor, again, settings))
     return out

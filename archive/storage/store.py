@@ -1,4 +1,5 @@
-"""The record store: normalized records, their versions and the index queue, in SQLite.
+"""The record store: normalized records, their versions, the index queue and the headers
+kept with web-archive captures, in SQLite.
 
 One class over one connection, joined from the table modules of this package.
 """
@@ -8,12 +9,13 @@ from __future__ import annotations
 from .articles import Articles, SaveResult
 from .captures import Captures
 from .database import SCHEMA_VERSION
+from .headers import WarcHeaders
 from .held import Held
 from .queue import IndexQueue
 from .versions import Versions
 
 
-class RecordStore(Articles, Versions, IndexQueue, Held, Captures):
+class RecordStore(Articles, Versions, IndexQueue, Held, Captures, WarcHeaders):
     """The SQLite side of an archive home. One per process; not shared across threads."""
 
     def __enter__(self) -> RecordStore:

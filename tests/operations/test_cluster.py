@@ -4,6 +4,7 @@ worker processes); the default test command runs them."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -76,12 +77,13 @@ def _state(home: Path) -> dict[str, object]:
         sources = sorted(db.execute("SELECT path, sha256, article_id FROM sources"))
         originals = sorted(db.execute("SELECT sha256, size FROM originals"))
         queued = db.execute("SELECT COUNT(*) FROM index_queue").fetchone()[0]
+        headers = sorted(db.execute("SELECT * FROM warc_headers"))
     finally:
         db.close()
     with Archive(home) as archive:
         searches = [archive.search(request).to_dict() for request in QUERIES]
     return {"versions": articles, "articles": current, "sources": sources, "originals": originals,
-            "queued": queued, "searches": searches}
+            "queued": queued, "headers": headers, "searches": searches}
 
 
 def _stored_files(home: Path) -> list[str]:
@@ -169,6 +171,31 @@ def test_fsspec_urls_give_the_same_articles_as_paths(tmp_path: Path, cluster: Cl
         summary = archive.ingest([f"file://{tmp_path / 'pages'}"], cluster=cluster)
     assert summary.new == 12
     assert _state(tmp_path / "by-url") == _state(tmp_path / "by-path")
+
+
+def test_web_archives_gzipped_pages_and_skips_on_a_cluster_equal_one_machine(
+        tmp_path: Path, cluster: ClusterExecutor) -> None:
+    from tests.operations.test_warc_ingest import _crawl
+
+    inputs = tmp_path / "inputs"
+    write_corpus(inputs / "pages", 20)
+    _crawl(inputs / "crawl.warc.gz").close()
+    (inputs / "zipped.html.gz").write_bytes(gzip.compress(page(77).encode("utf-8")))
+    (inputs / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    summaries = {}
+    for name, how in (("one", {"jobs": 2}), ("many", {"cluster": cluster})):
+        with override(first_sync_seconds=600, sync_every=10**6), Archive(tmp_path / name) as archive:
+            seen: list = []
+            summaries[name] = archive.ingest([inputs], progress=seen.append, **how).to_dict()
+            assert sum(o.size for o in seen) == sum(p.stat().st_size for p in inputs.rglob("*") if p.is_file())
+            again = archive.ingest([inputs], **how).to_dict()
+            assert (again["new"], again["updated"], again["failed"]) == (0, 0, 0)
+    assert summaries["many"] == summaries["one"]
+    assert (summaries["one"]["new"], summaries["one"]["unchanged"]) == (6 + 20 + 1, 1)  # the revisit
+    assert summaries["one"]["skipped_by_reason"]["not a page (.png)"] == 1
+    assert _state(tmp_path / "many") == _state(tmp_path / "one")
+    with Archive(tmp_path / "many") as archive:
+        assert archive.check().ok
 
 
 def test_a_worker_killed_mid_ingest_is_replaced_and_nothing_is_lost_or_doubled(
