@@ -43,6 +43,7 @@ class Settings:
     # on a cluster (--cluster)
     cluster_connect_seconds: float = 30.0  # to reach the scheduler and see a worker
     cluster_scatter_bytes: int = 2**20  # a task argument larger than this goes to a worker directly
+    cluster_writers: int = 4  # threads writing the originals a cluster sends, ahead of their records
 
     # queries
     max_limit: int = 1000  # hits per page

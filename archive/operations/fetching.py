@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -25,7 +26,7 @@ from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
 from archive.contract.records import Record
 from archive.contract.settings import Settings, current
-from archive.storage.originals import pack
+from archive.storage.originals import OriginalStore, pack
 
 from .items import Read
 from .pool import LOST_REASON, TaskLost, extract_chunk
@@ -119,6 +120,26 @@ def fetched(executor: Any, jobs: Iterable[tuple[T, Job]], window: int | None = N
         send(tags, chunk)
     while pending:
         yield from _results(executor, pending.popleft(), settings)
+
+
+def written_ahead(results: Iterable[tuple[T, Fetched]], originals: OriginalStore,
+                  ) -> Iterator[tuple[T, Fetched, Future[str] | None]]:
+    """Each result with the write of its compressed original started (None: nothing to
+    write), ``Settings.cluster_writers`` at a time, ahead of the caller storing the records
+    in order.  Writing an original durably waits on two disk syncs; one writer doing them
+    one page after another would cap a cluster at what one disk answers in turn."""
+    settings = current()
+    ahead: deque[tuple[T, Fetched, Future[str] | None]] = deque()
+    with ThreadPoolExecutor(settings.cluster_writers, thread_name_prefix="originals") as writers:
+        for tag, item in results:
+            write = None
+            if item.packed is not None and item.sha256 is not None:
+                write = writers.submit(originals.put_packed, item.packed, item.sha256)
+            ahead.append((tag, item, write))
+            if len(ahead) > 4 * settings.cluster_writers:
+                yield ahead.popleft()
+        while ahead:
+            yield ahead.popleft()
 
 
 def fetch_one(executor: Any, job: Job) -> Fetched:

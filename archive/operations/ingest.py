@@ -174,15 +174,19 @@ class Ingester:
                            capture_identity(record.url, capture), None if kept else write,
                            envelope=item.envelope, input_size=item.size)
 
-    def keep_fetched(self, item: Fetched) -> Outcome:
-        """Store a page a cluster's worker read and extracted: the original it compressed,
-        then record, source and queue row together."""
+    def keep_fetched(self, item: Fetched, *, kept: bool = False) -> Outcome:
+        """Store a page a cluster's worker read and extracted: the original it compressed
+        (unless ``kept`` already), then record, source and queue row together."""
         if item.record is None or item.sha256 is None or item.packed is None:
             raise ValueError(f"{item.name}: the worker extracted nothing to keep")  # a caller's bug
         packed, sha = item.packed, item.sha256
+
+        def write() -> None:
+            self.workspace.originals.put_packed(packed, sha)
+
         return self._store(item.name, item.source, sha, item.size, item.record,
-                           identity_of(item.record.url, item.source),
-                           lambda: self.workspace.originals.put_packed(packed, sha), input_size=item.input_size)
+                           identity_of(item.record.url, item.source), None if kept else write,
+                           input_size=item.input_size)
 
     def _store(self, name: str, source: str, sha256: str, size: int, record: Record, identity: str,
                write: Callable[[], None] | None, *, envelope: Envelope | None = None,
@@ -290,7 +294,7 @@ def _cluster_outcomes(ingester: Ingester, inputs: Inputs | Iterable[str], execut
     (which also tells whether its bytes are the ones its source was recorded with); a WARC
     is streamed here and its captures are sent to be extracted.  Results are stored in the
     order the inputs were listed."""
-    from .fetching import Fetch, fetch_one, fetched
+    from .fetching import Fetch, fetch_one, fetched, written_ahead
     from .warc import read_warc
 
     store = ingester.store
@@ -314,7 +318,7 @@ def _cluster_outcomes(ingester: Ingester, inputs: Inputs | Iterable[str], execut
                     else:
                         _report_unread(ingester, item, report)
 
-    for read, item in fetched(executor, jobs()):
+    for read, item, written in written_ahead(fetched(executor, jobs()), ingester.workspace.originals):
         if read is not None:  # a WARC's capture, extracted there
             if item.record is None:
                 yield ingester.failed(read, item.reason)
@@ -335,6 +339,9 @@ def _cluster_outcomes(ingester: Ingester, inputs: Inputs | Iterable[str], execut
             item = fetch_one(executor, Fetch(item.name, item.input_size))
         if item.record is None:
             yield Outcome(item.name, "failed", reason=item.reason, size=item.input_size)
+        elif written is not None:
+            written.result()  # the original is on the disk (or its error is raised here)
+            yield ingester.keep_fetched(item, kept=True)
         else:
             yield ingester.keep_fetched(item)
 
