@@ -247,6 +247,10 @@ def test_the_scheduler_gone_stops_the_ingest_in_one_line_and_the_next_run_resume
         address = json.loads(info.read_text())["address"]
         worker = _start("-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--no-dashboard",
                         "--death-timeout", "5", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from distributed import Client
+
+        with Client(address, timeout=60) as client:  # a loaded machine can take a while to start it
+            client.wait_for_workers(1, timeout=120)
         home = tmp_path / "home"
         ingest = _start("-m", "archive.cli", "--home", str(home), "ingest", "--json-lines", "--cluster", address,
                         str(tmp_path / "pages"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
