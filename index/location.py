@@ -74,12 +74,12 @@ class IndexLocation:
                     continue  # pruned by a newer publish between the check and the open
                 except Exception as exc:  # whoosh raises many kinds; all mean an unusable index
                     raise StoreError(
-                        f"{folder}: cannot open the search index ({exc}); run 'archive reindex'"
+                        f"{folder}: cannot open the search index ({exc}); run 'archive check --repair'"
                     ) from exc
             if self.current_dir() == folder:
                 break
         raise StoreError(
-            f"{self.root}: the search index named by {POINTER} is missing; run 'archive reindex'"
+            f"{self.root}: the search index named by {POINTER} is missing; run 'archive check --repair'"
         )
 
     def _refuse_lost_pointer(self) -> None:

@@ -142,7 +142,12 @@ def _write_to(path: str | None, write: Callable[[Any], int]) -> int:
     if path is None or path == "-":
         return write(sys.stdout)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+    if not os.path.isdir(folder):
+        raise StoreError(f"{path}: cannot write the export: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write the export: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             count = write(fh)

@@ -149,15 +149,19 @@ def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport
             elif inventory.expected(record) != doc:
                 report.problems.append(Problem(INDEX_STALE, "index document differs from the record", doc["id"]))
 
-    for doc in inventory.documents():
-        report.indexed += 1
-        seen[doc["id"]] += 1
-        if seen[doc["id"]] == 2:
-            report.problems.append(Problem(INDEXED_TWICE, "record indexed more than once", doc["id"]))
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            compare(batch)
-            batch = []
+    try:
+        for doc in inventory.documents():
+            report.indexed += 1
+            seen[doc["id"]] += 1
+            if seen[doc["id"]] == 2:
+                report.problems.append(Problem(INDEXED_TWICE, "record indexed more than once", doc["id"]))
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                compare(batch)
+                batch = []
+    except StoreError as exc:  # a segment that cannot be read: only a rebuild helps
+        report.problems.append(Problem(INDEX_UNUSABLE, str(exc)))
+        return
     compare(batch)
     last = ""
     while ids := store.ids_after(last, BATCH * 4):

@@ -96,9 +96,9 @@ def test_pending_changes_and_an_unusable_index(run, home: Path, tmp_path: Path) 
     shutil.rmtree(location.current_dir())
     report = _check(run, expect=1)
     assert report["problem_counts"] == {"index-unusable": 1}
-    assert "reindex" in report["problems"][0]["detail"]
+    assert "check --repair" in report["problems"][0]["detail"]
     # Searching says so instead of answering from an empty index.
-    assert "reindex" in run("search", "report", expect=1).stderr
+    assert "check --repair" in run("search", "report", expect=1).stderr
     repaired = _check(run, "--repair", expect=0)
     assert repaired["indexed"] == 5
     assert whoosh_index.exists_in(str(location.current_dir()))
