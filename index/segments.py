@@ -85,10 +85,17 @@ def build_segment(blob: bytes, settings: Settings) -> BuiltSegment:
     return BuiltSegment(segments[0] if segments else None, files, indexed, SCHEMA_VERSION)
 
 
-def built_segments(executor: Any, records: Iterable[Record], *, window: int | None = None) -> Iterator[BuiltSegment]:
-    """Segments of ``Settings.segment_docs`` records each, built on ``executor``, in order."""
+def built_segments(executor: Any, records: Iterable[Record], *, window: int | None = None,
+                   total: int | None = None) -> Iterator[BuiltSegment]:
+    """Segments of ``Settings.segment_docs`` records each, built on ``executor``, in order;
+    knowing the ``total``, smaller ones when that many would leave workers idle (10,000
+    records on two workers: two segments of 5,000, not one of 10,000)."""
     settings = current()
-    window = window or getattr(executor, "workers", 1) + 1
+    workers = getattr(executor, "workers", 1)
+    window = window or workers + 1
+    size = settings.segment_docs
+    if total:
+        size = max(1, min(size, -(-total // workers)))
     pending: list[Any] = []
     chunk: list[Record] = []
 
@@ -97,7 +104,7 @@ def built_segments(executor: Any, records: Iterable[Record], *, window: int | No
 
     for record in records:
         chunk.append(record)
-        if len(chunk) >= settings.segment_docs:
+        if len(chunk) >= size:
             send()
             chunk = []
             if len(pending) >= window:

@@ -110,7 +110,7 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
     ``builder`` (an executor, a cluster), its workers build the segments."""
     folder = location.new_generation()
     if builder is not None:
-        return _rebuild_on(builder, location, folder, records, progress)
+        return _rebuild_on(builder, location, folder, records, progress, total)
     ix = whoosh_index.open_dir(str(folder))
     count = 0
     parallel = total >= current().parallel_batch and cores() > 1
@@ -141,12 +141,12 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
 
 
 def _rebuild_on(builder: Any, location: IndexLocation, folder: Path, records: Iterable[Record],
-                progress: Progress | None) -> int:
+                progress: Progress | None, total: int) -> int:
     count = 0
 
     def counted() -> Iterator[segments.BuiltSegment]:
         nonlocal count
-        for built in segments.built_segments(builder, records):
+        for built in segments.built_segments(builder, records, total=total):
             count += len(built.indexed)
             if progress:
                 progress(len(built.indexed))

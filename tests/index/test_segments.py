@@ -63,6 +63,19 @@ def test_a_rebuild_from_adopted_segments_answers_as_one_built_here(tmp_path: Pat
     assert _answers(spread) == answers
 
 
+def test_a_rebuild_keeps_every_worker_busy(tmp_path: Path) -> None:
+    class TwoWorkers(CountingPool):
+        workers = 2
+
+    write_corpus(tmp_path / "pages", 21)
+    with override(first_sync_seconds=600), TwoWorkers() as pool, Archive(tmp_path / "home") as archive:
+        archive.ingest([tmp_path / "pages"])
+        archive.workspace.backend.build_on(pool)
+        assert archive.reindex() == 21
+        assert pool.built == 2  # 11 and 10 records, not one segment of 21 for one worker
+        assert archive.check().ok
+
+
 def test_an_index_update_from_adopted_segments_answers_as_one_written_here(tmp_path: Path) -> None:
     write_corpus(tmp_path / "pages", 50)
     first, second = sorted((tmp_path / "pages").iterdir())[:30], sorted((tmp_path / "pages").iterdir())[30:]
