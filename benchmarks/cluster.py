@@ -79,7 +79,7 @@ def _compare(one: Path, many: Path) -> str:
     a, b = state(one), state(many)
     same = [a[0] == b[0], a[1] == b[1], a[2] == b[2]]
     return f"records {'equal' if same[0] else 'DIFFER'}, totals and facets {'equal' if same[1] else 'DIFFER'}, " \
-           f"top-20 ids {'equal' if same[2] else 'differ (segments cut by the clock: see docs/scale-out.md)'}"
+           f"top-20 ids {'equal' if same[2] else 'differ (equal scores ordered by docnum: docs/scale-out.md)'}"
 
 
 def ingest_rounds(corpus: Path, work: Path, size: int, rounds: int, workers: int) -> Path:
