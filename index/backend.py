@@ -73,6 +73,7 @@ class WhooshBackend:
     def __init__(self, location: IndexLocation, *, timeout: float | None = None) -> None:
         self.location = location
         self.timeout = timeout
+        self.builder: Any = None  # an executor whose workers build segments (index.segments)
         self._searcher: ArchiveSearcher | None = None
 
     @property
@@ -99,7 +100,10 @@ class WhooshBackend:
 
     @guarded
     def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
-        return writing.replace(self.location, article_ids, records, adds=adds)
+        return writing.replace(self.location, article_ids, records, adds=adds, builder=self.builder)
+
+    def build_on(self, executor: Any) -> None:
+        self.builder = executor
 
     @guarded
     def merge(self, credit: float, written: int) -> tuple[int, float]:
@@ -111,7 +115,7 @@ class WhooshBackend:
 
     def rebuild(self, records: Iterable[Record], *, total: int,
                 progress: Callable[[int], None] | None = None) -> int:
-        return writing.rebuild(self.location, records, total=total, progress=progress)
+        return writing.rebuild(self.location, records, total=total, progress=progress, builder=self.builder)
 
     # ------------------------------------------------------------------ inventory
 

@@ -12,7 +12,9 @@ so only ids found there are deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -22,13 +24,13 @@ from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
 from archive.contract.settings import current
 
-from . import columns, merging
-from .location import IndexLocation
+from . import columns, merging, segments
+from .location import IndexLocation, open_index
 from .schema import document_for
 
 Progress = Callable[[int], None]
 
-WRITER_LIMITMB = 512
+WRITER_LIMITMB = segments.WRITER_LIMITMB
 
 
 def _writer(ix: Index, docs: int = 0) -> IndexWriter:
@@ -44,10 +46,14 @@ def _writer(ix: Index, docs: int = 0) -> IndexWriter:
 
 
 def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterable[Record],
-            *, adds: int = 0) -> dict[str, str]:
+            *, adds: int = 0, builder: Any = None) -> dict[str, str]:
     """One commit: drop every document of ``article_ids``, add ``records``.  The commit
     writes new segments without merging, so its documents are searchable as soon as it is
-    written.  Returns the sha256 of each record written, by id."""
+    written.  With a ``builder`` (an executor, a cluster), a batch of ``parallel_batch``
+    additions or more is indexed into segments on its workers (index.segments).
+    Returns the sha256 of each record written, by id."""
+    if builder is not None and adds >= current().parallel_batch:
+        return segments.adopt(location, article_ids, segments.built_segments(builder, records))
     ix = location.open()
     try:
         writer = _writer(ix, adds)
@@ -99,9 +105,12 @@ def warm(location: IndexLocation) -> None:
 
 
 def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
-            progress: Progress | None = None) -> int:
-    """Index every record into a fresh generation and swap it in atomically."""
+            progress: Progress | None = None, builder: Any = None) -> int:
+    """Index every record into a fresh generation and swap it in atomically; with a
+    ``builder`` (an executor, a cluster), its workers build the segments."""
     folder = location.new_generation()
+    if builder is not None:
+        return _rebuild_on(builder, location, folder, records, progress, total)
     ix = whoosh_index.open_dir(str(folder))
     count = 0
     parallel = total >= current().parallel_batch and cores() > 1
@@ -128,4 +137,28 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
     location.publish(folder)
     if progress and count % 100:
         progress(count % 100)
+    return count
+
+
+def _rebuild_on(builder: Any, location: IndexLocation, folder: Path, records: Iterable[Record],
+                progress: Progress | None, total: int) -> int:
+    count = 0
+
+    def counted() -> Iterator[segments.BuiltSegment]:
+        nonlocal count
+        for built in segments.built_segments(builder, records, total=total):
+            count += len(built.indexed)
+            if progress:
+                progress(len(built.indexed))
+            yield built
+
+    segments.adopt(location, (), counted(), folder=folder)
+    ix = open_index(folder)
+    try:
+        with ix.reader() as reader:
+            columns.load(folder, reader)  # the workers computed them: this only checks they are there
+            columns.prune(folder, reader)
+    finally:
+        ix.close()
+    location.publish(folder)
     return count

@@ -143,3 +143,31 @@ def test_every_package_lists_its_public_names(package: str) -> None:
     assert names, f"{package} has no __all__"
     for name in names:
         assert getattr(loaded, name) is not None, f"{package}.{name}"
+
+
+CLUSTER_LIBRARIES = {"dask", "distributed", "fsspec"}
+
+
+def _third_party(path: Path) -> set[str]:
+    """The top-level names of every module ``path`` imports, type-checking imports aside."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if _type_checking(node) for n in ast.walk(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_cluster_libraries_are_used_by_the_operations_only() -> None:
+    """Cluster code is operations (an executor, inputs read on workers): nothing below them,
+    nor a front end, imports Dask or fsspec."""
+    offenders = sorted(m for m, path in MODULES.items() if _layer(m) != "archive.operations"
+                       and _third_party(path) & CLUSTER_LIBRARIES)
+    assert not offenders
+    users = sorted(m for m, path in MODULES.items() if _third_party(path) & CLUSTER_LIBRARIES)
+    assert users == ["archive.operations.cluster", "archive.operations.sources"]

@@ -17,7 +17,7 @@ import click
 from archive.contract.errors import StoreError
 from archive.operations.export import FORMATS
 
-from .options import ByteSize, filter_options, json_option, request_for, wait_option
+from .options import ByteSize, cluster_option, filter_options, json_option, request_for, wait_option
 from .output import emit_json, print_diff, print_report, shown
 from .progress import Progress
 from .support import open_archive
@@ -56,9 +56,10 @@ def diff(ctx: click.Context, article_id: str, old: int | None, new: int | None, 
 @wait_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes extracting pages (default: one per core).")
+@cluster_option
 @click.pass_context
 def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force: bool, as_json: bool,
-              wait: float, jobs: int | None) -> None:
+              wait: float, jobs: int | None, cluster: str | None) -> None:
     """Run the current cleaner again over the stored originals.
 
     Without IDS or --all, the articles a different cleaner version extracted. Changed
@@ -76,7 +77,7 @@ def reextract(ctx: click.Context, ids: tuple[str, ...], everything: bool, force:
             bar.advance()
 
         summary = archive.reextract(ids, everything=everything, force=force, wait=wait, jobs=jobs,
-                                    on_start=bar.start, progress=report)
+                                    on_start=bar.start, progress=report, cluster=cluster)
     if as_json:
         emit_json(summary.to_dict())
     else:

@@ -25,6 +25,15 @@ def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="Seconds to wait for another writer to finish.")(command)
 
 
+def cluster_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cluster", metavar="ADDRESS", default=None,
+        help="Run on a Dask cluster: a scheduler (tcp://host:8786) or local[:N] for N local worker "
+             "processes. The workers read and extract the pages and build the index's segments; "
+             "this process stores them. Needs the 'cluster' extra.",
+    )(command)
+
+
 def json_option(help: str = "Print one JSON object.") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 

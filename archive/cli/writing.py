@@ -8,7 +8,7 @@ import click
 
 from archive.contract.settings import current
 
-from .options import json_option, wait_option
+from .options import cluster_option, json_option, wait_option
 from .output import emit_json, shown
 from .progress import Progress
 from .support import open_archive
@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 @click.option("--verbose", "-v", is_flag=True, help="List every file and WARC record skipped, with the reason.")
 @click.option("--follow-links", is_flag=True,
               help="Read links in folders that lead out of them (skipped by default, with a line).")
+@cluster_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: bool, wait: float,
-           index_every: int, jobs: int | None, verbose: bool, follow_links: bool) -> None:
-    """Store and index article pages: files, folders (recursively) and WARC files.
+           index_every: int, jobs: int | None, verbose: bool, follow_links: bool, cluster: str | None) -> None:
+    """Store and index article pages: files, folders (recursively), WARC files, and fsspec
+    URLs of pages or folders (s3://bucket/pages/).
 
     Unchanged captures are skipped; a changed file updates its article. Each file or WARC
     record that cannot be stored gets a one-line error on stderr; the rest go on. What is
@@ -61,7 +63,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
                                "reason": outcome.reason})
             bar.advance(outcome.size)
 
-        summary = archive.ingest(inputs, progress=report, wait=wait, jobs=jobs, sync_every=index_every)
+        summary = archive.ingest(inputs, progress=report, wait=wait, jobs=jobs, sync_every=index_every,
+                                 cluster=cluster)
     if as_lines:
         emit_json({"summary": summary.to_dict()})
     elif as_json:
@@ -87,10 +90,11 @@ def summary_line(summary: IngestSummary) -> str:
 
 @click.command()
 @wait_option
+@cluster_option
 @click.pass_context
-def reindex(ctx: click.Context, wait: float) -> None:
+def reindex(ctx: click.Context, wait: float, cluster: str | None) -> None:
     """Rebuild the search index from the stored records and swap it in atomically."""
-    count = open_archive(ctx).reindex(wait=wait)
+    count = open_archive(ctx).reindex(wait=wait, cluster=cluster)
     click.echo(f"reindexed {count} articles")
 
 

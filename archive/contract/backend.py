@@ -42,6 +42,11 @@ class SearchBackend(Protocol):
         hint for how to write them).  Returns the sha256 of each record written, by id."""
         ...
 
+    def build_on(self, executor: Any) -> None:
+        """Index what is written from now on with ``executor``'s workers (anything with
+        ``submit(fn, *args)``, such as a cluster), or in this process again (None)."""
+        ...
+
     def merge(self, credit: float, written: int) -> tuple[int, float]:
         """Tidy the index within a budget earned by ``written`` documents on top of the
         ``credit`` saved from before; returns the documents rewritten and the credit left."""

@@ -13,6 +13,7 @@ else through as a traceback it did not expect::
      |    +-- RequestError a request field out of range (names the field)
      +-- NotFoundError     an article id that is not in the archive
      +-- ServeError        a server that cannot start as asked (a host without a token)
+     +-- ClusterError      a Dask cluster that cannot be reached, or was lost mid-run
 """
 
 from __future__ import annotations
@@ -95,3 +96,8 @@ class NotFoundError(ArchiveError):
 
 class ServeError(ArchiveError):
     """A server that cannot start as asked: an open host without a token, a port in use."""
+
+
+class ClusterError(ArchiveError):
+    """A cluster that cannot be used: a bad address, a scheduler that cannot be reached or
+    that went away during a run (what was reported stored stays; the same command resumes)."""

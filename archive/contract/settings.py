@@ -43,6 +43,12 @@ class Settings:
     reextract_batch: int = 200  # articles between re-extraction checkpoints
     reextract_sync_every: int = 2000  # re-extracted articles between index updates
     durable_commits: bool = True  # every record commit synced to the disk before it is reported
+    segment_docs: int = 10_000  # documents in one index segment an executor's worker builds (index.segments)
+
+    # on a cluster (--cluster)
+    cluster_connect_seconds: float = 30.0  # to reach the scheduler and see a worker
+    cluster_scatter_bytes: int = 2**20  # a task argument larger than this goes to a worker directly
+    cluster_writers: int = 4  # threads writing the originals a cluster sends, ahead of their records
 
     # queries
     max_limit: int = 1000  # hits per page

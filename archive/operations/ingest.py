@@ -8,6 +8,10 @@
 A WARC revisit resolves to the capture whose payload it repeats; whatever is skipped (not a
 page, a request record...) is counted by reason.  A capture that fails is reported with its
 reason and changes nothing; the batch goes on.
+
+On a cluster (an executor marked ``remote``) the loose pages are read by the workers, not
+here (``fetching``): the same steps, with the reading, hashing, extracting and compressing
+done there and everything else here, in the same order.
 """
 
 from __future__ import annotations
@@ -18,19 +22,22 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from archive.contract.captures import Envelope
 from archive.contract.clock import now_utc
 from archive.contract.records import Record
-from archive.extraction.extract import capture_identity
+from archive.extraction.extract import capture_identity, identity_of
 from archive.storage.store import RecordStore
 
 from .indexing import Cadence, sync
 from .items import Failure, Item, Read, Revisit, Skip
 from .pool import ExtractionPool, Task
-from .sources import Inputs, read_inputs
+from .sources import PAGE, SKIP, WARC, Inputs, read_inputs, source_of
 from .workspace import Workspace
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+
+    from .fetching import Fetched, Job
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,32 +148,61 @@ class Ingester:
         return item
 
     def _known(self, item: Read) -> Outcome | None:
+        capture = item.capture
+        return self._known_bytes(capture.name, capture.source, capture.sha256, item.size, item.envelope)
+
+    def _known_bytes(self, name: str, source: str, sha256: str, size: int,
+                     envelope: Envelope | None = None) -> Outcome | None:
         """Bytes stored before, as the current or an older version of some article: nothing
         new was captured, and an older capture never takes the place of a newer one."""
-        capture = item.capture
-        known = self.store.version_owner(capture.sha256)
+        known = self.store.version_owner(sha256)
         if not known:
             return None
-        self.store.note_source(capture.source, capture.sha256, known[0], now_utc().isoformat(), item.envelope)
-        return Outcome(capture.name, "unchanged", known[0], size=item.size)
+        self.store.note_source(source, sha256, known[0], now_utc().isoformat(), envelope)
+        return Outcome(name, "unchanged", known[0], size=size)
 
     def keep(self, item: Read, record: Record, *, kept: bool = False) -> Outcome:
         """Store an extracted capture: its original first (unless ``kept`` already), then
         record, source, headers and queue row together."""
         self._landed(item)
-        known = self._known(item)
+        capture = item.capture
+
+        def write() -> None:
+            self.workspace.originals.put(capture.data, sha256=capture.sha256)
+
+        return self._store(capture.name, capture.source, capture.sha256, len(capture.data), record,
+                           capture_identity(record.url, capture), None if kept else write,
+                           envelope=item.envelope, input_size=item.size)
+
+    def keep_fetched(self, item: Fetched, *, kept: bool = False) -> Outcome:
+        """Store a page a cluster's worker read and extracted: the original it compressed
+        (unless ``kept`` already), then record, source and queue row together."""
+        if item.record is None or item.sha256 is None or item.packed is None:
+            raise ValueError(f"{item.name}: the worker extracted nothing to keep")  # a caller's bug
+        packed, sha = item.packed, item.sha256
+
+        def write() -> None:
+            self.workspace.originals.put_packed(packed, sha)
+
+        return self._store(item.name, item.source, sha, item.size, item.record,
+                           identity_of(item.record.url, item.source), None if kept else write,
+                           input_size=item.input_size)
+
+    def _store(self, name: str, source: str, sha256: str, size: int, record: Record, identity: str,
+               write: Callable[[], None] | None, *, envelope: Envelope | None = None,
+               input_size: int = 0) -> Outcome:
+        known = self._known_bytes(name, source, sha256, input_size, envelope)
         if known:  # a copy earlier in the same batch, extracted alongside this one
             return known
-        capture = item.capture
-        if not kept:
-            self.workspace.originals.put(capture.data, sha256=capture.sha256)
+        if write is not None:
+            write()
         try:
-            saved = self.store.save(record, capture_identity(record.url, capture), len(capture.data), item.envelope)
+            saved = self.store.save(record, identity, size, envelope)
         except BaseException:
-            if not self.store.original_registered(capture.sha256):
-                self.workspace.originals.delete(capture.sha256)  # never stored: no file without its record
+            if not self.store.original_registered(sha256):
+                self.workspace.originals.delete(sha256)  # never stored: no file without its record
             raise
-        return Outcome(capture.name, saved.status, saved.article_id, size=item.size)
+        return Outcome(name, saved.status, saved.article_id, size=input_size)
 
     def failed(self, item: Read, reason: str | None) -> Outcome:
         self._landed(item)
@@ -240,14 +276,8 @@ def _outcomes(ingester: Ingester, items: Iterable[Item], pool: ExtractionPool,
                     report(read)
                 else:
                     yield Task(read, read.capture)
-            elif isinstance(item, Revisit):
-                resolved = ingester.revisit(item)
-                if resolved is not None:
-                    report(resolved)
-            elif isinstance(item, Skip):
-                report(Outcome(item.name, "skipped", reason=item.reason, size=item.size))
-            elif isinstance(item, Failure):
-                report(Outcome(item.name, "failed", reason=item.reason, size=item.size))
+            else:
+                _report_unread(ingester, item, report)
 
     for extracted in pool.map(to_extract()):
         read = extracted.tag
@@ -256,6 +286,76 @@ def _outcomes(ingester: Ingester, items: Iterable[Item], pool: ExtractionPool,
         else:
             yield ingester.keep(read, extracted.record, kept=True)
         yield from ingester.settled(read.capture.sha256)
+
+
+def _cluster_outcomes(ingester: Ingester, inputs: Inputs | Iterable[str], executor: Executor,
+                      report: Callable[[Outcome], None]) -> Iterator[Outcome]:
+    """As ``_outcomes``, on a cluster: a loose page is sent by name and read by a worker
+    (which also tells whether its bytes are the ones its source was recorded with); a WARC
+    is streamed here and its captures are sent to be extracted.  Results are stored in the
+    order the inputs were listed."""
+    from .fetching import Fetch, fetch_one, fetched, written_ahead
+    from .warc import read_warc
+
+    store = ingester.store
+    entries = inputs.entries if isinstance(inputs, Inputs) else Inputs.find(inputs).entries
+
+    def jobs() -> Iterator[tuple[Read | None, Job]]:
+        for entry in entries:
+            if entry.kind == PAGE:
+                seen = store.source(source_of(entry.path))
+                yield None, Fetch(entry.path, entry.size, seen["sha256"] if seen is not None else None)
+            elif entry.kind == SKIP:
+                report(Outcome(entry.path, "skipped", reason=entry.reason or "skipped", size=entry.size))
+            elif entry.kind == WARC:
+                for item in read_warc(entry.path):
+                    if isinstance(item, Read):
+                        read = ingester.read(item)
+                        if isinstance(read, Outcome):
+                            report(read)
+                        else:
+                            yield read, read.capture
+                    else:
+                        _report_unread(ingester, item, report)
+
+    for read, item, written in written_ahead(fetched(executor, jobs()), ingester.workspace.originals):
+        if read is not None:  # a WARC's capture, extracted there
+            if item.record is None:
+                yield ingester.failed(read, item.reason)
+            else:
+                yield ingester.keep(read, item.record)
+            yield from ingester.settled(read.capture.sha256)
+            continue
+        if item.seen and item.sha256 is not None:
+            current_id = store.article_for_sha(item.sha256)
+            if current_id:
+                yield Outcome(item.name, "unchanged", current_id, size=item.input_size)
+                continue
+            known = ingester._known_bytes(item.name, item.source, item.sha256, item.input_size)
+            if known:
+                yield known
+                continue
+            # recorded once, but no article holds those bytes now: read and extract it afresh
+            item = fetch_one(executor, Fetch(item.name, item.input_size))
+        if item.record is None:
+            yield Outcome(item.name, "failed", reason=item.reason, size=item.input_size)
+        elif written is not None:
+            written.result()  # the original is on the disk (or its error is raised here)
+            yield ingester.keep_fetched(item, kept=True)
+        else:
+            yield ingester.keep_fetched(item)
+
+
+def _report_unread(ingester: Ingester, item: Item, report: Callable[[Outcome], None]) -> None:
+    """What needs no extraction: a revisit resolved, a skip or a failure reported."""
+    if isinstance(item, Revisit):
+        resolved = ingester.revisit(item)
+        if resolved is not None:
+            report(resolved)
+    elif isinstance(item, Skip):
+        report(Outcome(item.name, "skipped", reason=item.reason, size=item.size))
+    elif isinstance(item, Failure):
+        report(Outcome(item.name, "failed", reason=item.reason, size=item.size))
 
 
 def ingest(
@@ -271,7 +371,10 @@ def ingest(
     home; never raises for a bad file or record.
 
     Pages are extracted by ``executor`` (None: in this process); storing and indexing stay
-    here.  The index is brought up to date every ``sync_every`` stored files and at the
+    here.  An executor marked ``remote`` (a cluster, whose workers may be other machines)
+    is sent the loose pages' names: its workers read them (local paths they share, or
+    fsspec URLs), extract them and hand back the compressed originals; WARC files are read
+    here and their captures sent.  The index is brought up to date every ``sync_every`` stored files and at the
     end, so a long ingest becomes searchable as it goes; by default (None) on the schedule
     of ``indexing.Cadence``: by count (a few large segments, little merging) and early on by
     the clock (a run killed a few seconds in leaves what it stored searchable).
@@ -289,7 +392,11 @@ def ingest(
         ingester = Ingester(workspace)
         try:
             cadence = Cadence(sync_every, timed=sync_every is None, pending=ingester.store.count("index_queue") > 0)
-            for outcome in _outcomes(ingester, read_inputs(inputs), pool, note):
+            if executor is not None and getattr(executor, "remote", False):
+                outcomes = _cluster_outcomes(ingester, inputs, executor, note)
+            else:
+                outcomes = _outcomes(ingester, read_inputs(inputs), pool, note)
+            for outcome in outcomes:
                 note(outcome)
                 if outcome.status in {"new", "updated"}:
                     cadence.stored_one()

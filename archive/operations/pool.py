@@ -51,6 +51,15 @@ def jobs_for(jobs: int | None, size: int) -> int:
     return default_jobs() if size >= current().small_batch else 1
 
 
+class TaskLost(Exception):
+    """An executor's task whose workers kept dying while running it (a page that exhausts a
+    worker's memory or crashes it), given up by the executor; the caller runs the chunk's
+    pages one by one, so only the page at fault fails."""
+
+
+LOST_REASON = "internal error: reading the page ended its worker every time (out of memory, or a crash); refused"
+
+
 @dataclass(frozen=True, slots=True)
 class Task(Generic[T]):
     """A capture to extract, with the caller's tag; ``now`` is the time to extract it as
@@ -157,14 +166,25 @@ class ExtractionPool:
             return
         pending: deque[tuple[list[Task[T]], Future]] = deque()
         for chunk in _chunks(tasks, settings.pool_chunk):
-            items = [(task.capture, task.now) for task in chunk]
-            pending.append((chunk, self.executor.submit(extract_chunk, items, self.originals, settings)))
+            pending.append((chunk, self._submit(chunk, settings)))
             while len(pending) >= self.window:
-                yield from _collect(*pending.popleft())
+                yield from self._collect(*pending.popleft(), settings)
         while pending:
-            yield from _collect(*pending.popleft())
+            yield from self._collect(*pending.popleft(), settings)
 
+    def _submit(self, chunk: list[Task[T]], settings: Settings) -> Future:
+        items = [(task.capture, task.now) for task in chunk]
+        return self.executor.submit(extract_chunk, items, self.originals, settings)
 
-def _collect(chunk: list[Task[T]], future: Future) -> Iterator[Extracted[T]]:
-    for task, (record, reason) in zip(chunk, future.result(), strict=True):
-        yield Extracted(task.tag, task.capture, record, reason)
+    def _collect(self, chunk: list[Task[T]], future: Future, settings: Settings) -> Iterator[Extracted[T]]:
+        try:
+            results = future.result()
+        except TaskLost:
+            if len(chunk) == 1:
+                yield Extracted(chunk[0].tag, chunk[0].capture, None, LOST_REASON)
+                return
+            for task in chunk:  # again page by page: only the page at fault fails
+                yield from self._collect([task], self._submit([task], settings), settings)
+            return
+        for task, (record, reason) in zip(chunk, results, strict=True):
+            yield Extracted(task.tag, task.capture, record, reason)

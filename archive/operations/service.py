@@ -8,7 +8,8 @@ writes, and readers never wait on it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from archive.contract.search import SearchRequest, SearchResult, SimilarResult
@@ -18,8 +19,11 @@ from .workspace import BackendFactory, Workspace, whoosh_backend
 # Each operation's module is imported by the method that runs it: a command loads only
 # what it uses (a search never loads the HTML parser, nor process pools).
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from archive.contract.records import Record
 
+    from .cluster import ClusterExecutor
     from .forget import ForgetResult
     from .history import VersionDiff, VersionInfo
     from .ingest import IngestSummary, Outcome
@@ -62,23 +66,51 @@ class Archive:
         wait: float = 0.0,
         jobs: int | None = 1,
         sync_every: int | None = None,
+        cluster: str | ClusterExecutor | None = None,
     ) -> IngestSummary:
-        """``jobs`` extraction processes; None means one per core (small batches use one)."""
+        """``jobs`` extraction processes; None means one per core (small batches use one).
+        With ``cluster`` (a scheduler address or ``local[:N]``), its workers read, extract
+        and index the pages instead, and this process stores them."""
         from .ingest import ingest
-        from .pool import jobs_for, local_executor
+        from .pool import jobs_for
         from .sources import Inputs
 
         inputs = paths if isinstance(paths, Inputs) else Inputs.find(paths)
-        with local_executor(jobs_for(jobs, inputs.expected_captures())) as executor:
+        with self._executor(cluster, jobs_for(jobs, inputs.expected_captures())) as executor:
             return ingest(self.workspace, inputs, progress=progress, wait=wait, executor=executor,
                           sync_every=sync_every)
 
-    def reindex(self, *, progress: Callable[[int], None] | None = None, wait: float = 0.0) -> int:
+    def reindex(self, *, progress: Callable[[int], None] | None = None, wait: float = 0.0,
+                cluster: str | ClusterExecutor | None = None) -> int:
+        """Rebuild the index from the records; with ``cluster``, its workers build the segments."""
         from .indexing import rebuild
 
-        with self.workspace.lock(wait), self.workspace.writer() as store:
+        with self._executor(cluster, 1), self.workspace.lock(wait), self.workspace.writer() as store:
             self.workspace.clear_scraps()  # a killed rebuild's half-built index, before building another
             return rebuild(store, self.workspace.backend, progress=progress)
+
+    @contextmanager
+    def _executor(self, cluster: str | ClusterExecutor | None, jobs: int) -> Iterator[Executor | None]:
+        """A cluster (whose workers also build the index's segments; an address is started
+        or connected to for this call, a ClusterExecutor is used as it is) or ``jobs``
+        local processes."""
+        if cluster is None:
+            from .pool import local_executor
+
+            with local_executor(jobs) as executor:
+                yield executor
+            return
+        from .cluster import ClusterExecutor
+
+        with ExitStack() as stack:
+            if isinstance(cluster, str):
+                cluster = stack.enter_context(ClusterExecutor(cluster))
+            backend = self.workspace.backend
+            backend.build_on(cluster)
+            try:
+                yield cluster  # type: ignore[misc]
+            finally:
+                backend.build_on(None)
 
     # ------------------------------------------------------------------ reading
 
@@ -154,12 +186,18 @@ class Archive:
         jobs: int | None = 1,
         on_start: Callable[[int], None] | None = None,
         progress: Callable[[ReextractOutcome], None] | None = None,
+        cluster: str | ClusterExecutor | None = None,
     ) -> ReextractSummary:
-        """``jobs`` extraction processes; None means one per core (small selections use one)."""
+        """``jobs`` extraction processes; None means one per core (small selections use one).
+        With ``cluster``, its workers extract (the originals are sent from here)."""
         from .reextract import reextract
 
-        return reextract(self.workspace, ids=ids, everything=everything, force=force, wait=wait,
-                         jobs=jobs, on_start=on_start, progress=progress)
+        if cluster is None:
+            return reextract(self.workspace, ids=ids, everything=everything, force=force, wait=wait,
+                             jobs=jobs, on_start=on_start, progress=progress)
+        with self._executor(cluster, 1) as executor:
+            return reextract(self.workspace, ids=ids, everything=everything, force=force, wait=wait,
+                             executor=executor, on_start=on_start, progress=progress)
 
     def forget(self, article_id: str, *, purge: bool = False, wait: float = 0.0) -> ForgetResult:
         from .forget import forget

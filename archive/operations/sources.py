@@ -8,6 +8,11 @@ archives in folders.
 
 A loose file is read through ``read_file`` only, gzip-compressed or not; WARC files are
 streamed record by record (``warc.read_warc``), so memory stays flat however large.
+
+A name with a protocol (``s3://bucket/pages/``, ``file:///srv/x``) is an fsspec URL: its
+folders are listed and its pages read through fsspec, so a cluster's workers can read
+inputs from an object store or any filesystem they share.  WARC files are read from
+local (or shared, mounted) paths only.
 """
 
 from __future__ import annotations
@@ -75,6 +80,92 @@ def _head(path: Path, size: int = 4096) -> bytes | None:
 
 def _is_warc_name(name: str) -> bool:
     return name.endswith((".warc", ".warc.gz"))
+
+
+# ------------------------------------------------------------------------- fsspec URLs
+
+
+def is_url(name: str) -> bool:
+    return "://" in name
+
+
+def source_of(name: str) -> str:
+    """Where a named input comes from, stable across runs and machines: a local file's
+    absolute path (``file://`` URLs included), any other URL as it is written."""
+    if name.startswith("file://"):
+        return os.path.abspath(name[len("file://"):])
+    if is_url(name):
+        return name
+    return os.path.abspath(name)
+
+
+def _fsspec():  # type: ignore[no-untyped-def]
+    try:
+        import fsspec
+    except ImportError as exc:
+        raise InputError("fsspec", "URLs are read through fsspec: pip install 'article-archive[cluster]'") from exc
+    return fsspec
+
+
+def read_bytes(location: str) -> bytes:
+    """The bytes at a local path or an fsspec URL, read no further than the size limit;
+    OSError when they cannot be read, InputError when they are no regular file or too large.
+    A local file is opened without waiting (a named pipe is refused, never waited on)."""
+    limit = current().max_page_bytes
+    if is_url(location):
+        with _fsspec().open(location, "rb") as fh:
+            data = fh.read(limit + 1)
+        size = len(data)
+    else:
+        fd = os.open(location, os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb", closefd=True) as fh:
+            found = os.fstat(fd)
+            why = not_regular(found.st_mode)
+            if why:
+                raise InputError(location, why)
+            data = fh.read(limit + 1) if found.st_size <= limit else b""
+        size = max(found.st_size, len(data))
+    if size > limit:
+        raise InputError(location, f"file too large ({size // 2**20} MiB; the limit is {limit // 2**20} MiB)")
+    return data
+
+
+def _url_entries(url: str) -> Iterator[Entry]:
+    """The files under an fsspec URL (or the URL itself when it names a file), classified
+    as in a folder: by name, else by their first bytes."""
+    fs, root = _fsspec().core.url_to_fs(url)
+    if not fs.isdir(root):
+        yield Entry(url, PAGE, 0)  # named: always tried, the reader says why it cannot be
+        return
+    for found in sorted(fs.find(root)):
+        name = fs.unstrip_protocol(found)
+        relative = found[len(root.rstrip("/")) + 1:]
+        size = int(fs.info(found).get("size") or 0)
+        if any(part.startswith(".") for part in relative.split("/")):
+            yield Entry(name, SKIP, size, "hidden file")
+            continue
+        lowered = relative.lower()
+        if _is_warc_name(lowered):
+            yield Entry(name, SKIP, size, "WARC file at a URL (web archives are read from local or mounted paths)")
+            continue
+        suffix = Path(lowered[:-3] if lowered.endswith(".gz") else lowered).suffix
+        if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+            yield Entry(name, PAGE, size)
+            continue
+        if suffix in _NOT_PAGES:
+            yield Entry(name, SKIP, size, f"not a page ({suffix})")
+            continue
+        with fs.open(found, "rb") as fh:
+            head = fh.read(4096)
+        if head.startswith(_GZIP_MAGIC):
+            try:
+                head = zlib.decompressobj(31).decompress(head, 4096)
+            except zlib.error:
+                head = b""
+        if looks_like_html(head.decode("utf-8", "replace")):
+            yield Entry(name, PAGE, size)
+        else:
+            yield Entry(name, SKIP, size, f"not a page ({suffix or 'no suffix'}, and its content is not HTML)")
 
 
 _NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
@@ -168,6 +259,9 @@ def find_entries(paths: Iterable[str | os.PathLike[str]], *, follow_links: bool 
     inside folders (read recursively) pages and WARC files are taken, and everything else
     is listed as skipped, with the reason."""
     for raw in paths:
+        if isinstance(raw, str) and is_url(raw):
+            yield from _url_entries(raw)
+            continue
         path = Path(raw)
         if path.is_dir():
             yield from _walk(path, follow_links)
@@ -223,24 +317,14 @@ class Inputs:
 
 
 def read_file(path: str) -> Capture:
-    """The capture a loose file holds (a gzip-compressed file: the page inside it);
-    OSError when it cannot be read, InputError when it is no regular file, too large, or
-    its compression is damaged.  Opened without waiting (a named pipe is refused, never
-    waited on) and read no further than the size limit."""
-    limit = current().max_page_bytes
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with open(fd, "rb", closefd=True) as fh:
-        found = os.fstat(fd)
-        why = not_regular(found.st_mode)
-        if why:
-            raise InputError(path, why)
-        data = fh.read(limit + 1) if found.st_size <= limit else b""
-    if found.st_size > limit or len(data) > limit:
-        size = max(found.st_size, len(data))
-        raise InputError(path, f"file too large ({size // 2**20} MiB; the limit is {limit // 2**20} MiB)")
+    """The capture a loose file (or an fsspec URL) holds (a gzip-compressed file: the page
+    inside it); OSError when it cannot be read, InputError when it is no regular file, too
+    large, or its compression is damaged."""
+    source = source_of(path)
+    data = read_bytes(source)
     if data.startswith(_GZIP_MAGIC):
         data = gunzip(data, path)
-    return Capture.of(data, path, os.path.abspath(path))
+    return Capture.of(data, path, source)
 
 
 def read_page(entry: Entry) -> Read | Failure:
@@ -307,4 +391,5 @@ def extract_items(paths: Iterable[str | os.PathLike[str]], *, now: datetime | No
 
 
 __all__ = ["Entry", "Failure", "Inputs", "Item", "Read", "Revisit", "Skip", "extract_file", "extract_items",
-           "find_entries", "find_inputs", "gunzip", "read_file", "read_inputs", "reread"]
+           "find_entries", "find_inputs", "gunzip", "is_url", "read_bytes", "read_file", "read_inputs", "reread",
+           "source_of"]

@@ -15,6 +15,12 @@ from archive.contract import durable
 from archive.contract.errors import StoreError
 
 
+def pack(data: bytes) -> bytes:
+    """An original's bytes as the store keeps them (gzip, no timestamp: the same bytes
+    always compress to the same file)."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
 class OriginalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -32,8 +38,16 @@ class OriginalStore:
         target = self.path_for(sha)
         if target.exists():
             return sha
-        durable.write_new(target, gzip.compress(data, compresslevel=6, mtime=0), staging=self.staging)
+        durable.write_new(target, pack(data), staging=self.staging)
         return sha
+
+    def put_packed(self, packed: bytes, sha256: str) -> str:
+        """Keep an original another machine compressed already (``pack``): a cluster's
+        workers compress, the home's one writer only writes."""
+        target = self.path_for(sha256)
+        if not target.exists():
+            durable.write_new(target, packed, staging=self.staging)
+        return sha256
 
     def scraps(self, *, everywhere: bool = False) -> list[Path]:
         """Originals a killed writer left half-written (never named by a record); with

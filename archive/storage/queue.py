@@ -22,8 +22,11 @@ class IndexQueue(Database):
                 self._queue(article_id, op)
 
     def pending(self, limit: int = 1000) -> list[tuple[str, str]]:
+        """The oldest queued changes, in the order they were queued (a row queued again is
+        inserted anew, so its rowid is the newest): the index's documents then follow the
+        order articles were stored in, whatever the clock said, on any machine."""
         rows = self.db.execute(
-            "SELECT article_id, op FROM index_queue ORDER BY queued_at, article_id LIMIT ?",
+            "SELECT article_id, op FROM index_queue ORDER BY rowid LIMIT ?",
             (limit,),
         ).fetchall()
         return [(r[0], r[1]) for r in rows]

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.contract.records import Record
+from archive.contract.records import Record, article_id
 from archive.storage.originals import OriginalStore
 from archive.storage.store import RecordStore
 from tests.corpus import make_record
@@ -129,3 +129,20 @@ def test_an_article_stored_again_during_an_index_update_stays_queued(tmp_path: P
         assert store.pending() == [(first.id, "index")]
         store.done(store.pending(), {first.id: "b" * 64})
         assert store.pending() == []
+
+
+def test_the_index_queue_drains_in_the_order_changes_were_queued(tmp_path: Path) -> None:
+    # Stored within one clock second, on any machine: the queue's order is the order of
+    # storing (a change queued again goes to the back), never the ids' order.
+    records = [make_record(body=f"Text {n}.", sha=letter * 64, url=f"https://example.org/{letter}",
+                           id=article_id(f"url:example.org/{letter}"))
+               for n, letter in enumerate("fcae")]
+    records.sort(key=lambda r: r.id, reverse=True)  # stored against the ids' order
+    ids = [r.id for r in records]
+    with RecordStore(tmp_path / "a.db") as store:
+        for record in records:
+            store.save(record, f"url:{record.url.removeprefix('https://')}", 10)
+        assert [article_id for article_id, _ in store.pending()] == ids
+        store.queue([ids[-1]])
+        store.queue([ids[0]])
+        assert [article_id for article_id, _ in store.pending()] == ids[1:-1] + [ids[-1], ids[0]]
