@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from whoosh.fields import Schema
@@ -63,8 +63,9 @@ class WhooshBackend:
 
     # ------------------------------------------------------------------ writing
 
-    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
-        return writing.replace(self.location, article_ids, records, adds=adds)
+    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0,
+              groups: Mapping[str, str] | None = None) -> dict[str, str]:
+        return writing.replace(self.location, article_ids, records, adds=adds, groups=groups)
 
     def merge(self, credit: float, written: int) -> tuple[int, float]:
         return writing.merge(self.location, credit, written)
@@ -73,8 +74,8 @@ class WhooshBackend:
         writing.warm(self.location)
 
     def rebuild(self, records: Iterable[Record], *, total: int,
-                progress: Callable[[int], None] | None = None) -> int:
-        return writing.rebuild(self.location, records, total=total, progress=progress)
+                progress: Callable[[int], None] | None = None, groups: Mapping[str, str] | None = None) -> int:
+        return writing.rebuild(self.location, records, total=total, progress=progress, groups=groups)
 
     # ------------------------------------------------------------------ inventory
 

@@ -20,6 +20,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from archive.contract.facets import TERM_FACETS, Facet
 from archive.contract.records import Record
 
+from .stories import schema_fields
+
 SCHEMA_VERSION = "1"
 
 
@@ -57,6 +59,7 @@ def build_schema() -> Schema:
         url=STORED(),
         words=STORED(),
     )
+    fields.update(schema_fields())  # a story and a capture time per document (index.stories)
     return Schema(**fields)
 
 

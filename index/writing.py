@@ -12,7 +12,7 @@ so only ids found there are deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh.index import Index
@@ -22,7 +22,7 @@ from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
 from archive.contract.settings import current
 
-from . import columns, merging
+from . import columns, merging, stories
 from .location import IndexLocation
 from .schema import document_for
 
@@ -43,13 +43,24 @@ def _writer(ix: Index, docs: int = 0) -> IndexWriter:
     return ix.writer(limitmb=WRITER_LIMITMB)
 
 
+def _document(record: Record, fields: set[str], groups: Mapping[str, str] | None) -> dict[str, object]:
+    doc = document_for(record, fields)
+    doc.update(stories.values_for(record, groups))
+    return doc
+
+
 def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterable[Record],
-            *, adds: int = 0) -> dict[str, str]:
-    """One commit: drop every document of ``article_ids``, add ``records``.  The commit
-    writes new segments without merging, so its documents are searchable as soon as it is
-    written.  Returns the sha256 of each record written, by id."""
+            *, adds: int = 0, groups: Mapping[str, str] | None = None) -> dict[str, str]:
+    """One commit: drop every document of ``article_ids``, add ``records`` (filed under
+    their story from ``groups``, by default each its own).  The commit writes new segments
+    without merging, so its documents are searchable as soon as it is written.  Returns
+    the sha256 of each record written, by id."""
     ix = location.open()
     try:
+        if stories.STORY not in ix.schema:
+            stories.ensure_fields(ix)
+            ix.close()
+            ix = location.open()
         writer = _writer(ix, adds)
         fields = set(writer.schema.names())
         indexed: dict[str, str] = {}
@@ -60,7 +71,7 @@ def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterab
                     if ("id", article_id) in reader:
                         writer.delete_by_term("id", article_id, searcher=searcher)
             for record in records:
-                writer.add_document(**document_for(record, fields))
+                writer.add_document(**_document(record, fields, groups))
                 indexed[record.id] = record.sha256
         except BaseException:
             writer.cancel()
@@ -99,7 +110,7 @@ def warm(location: IndexLocation) -> None:
 
 
 def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
-            progress: Progress | None = None) -> int:
+            progress: Progress | None = None, groups: Mapping[str, str] | None = None) -> int:
     """Index every record into a fresh generation and swap it in atomically."""
     folder = location.new_generation()
     ix = whoosh_index.open_dir(str(folder))
@@ -112,7 +123,7 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
         fields = set(writer.schema.names())
         try:
             for record in records:
-                writer.add_document(**document_for(record, fields))
+                writer.add_document(**_document(record, fields, groups))
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)

@@ -157,11 +157,20 @@ def _write_to(path: str | None, write: Callable[[Any], int]) -> int:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @filter_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--watches", is_flag=True, help="Write the saved searches and their marks instead of records.")
 @click.pass_context
 def export(ctx: click.Context, query: tuple[str, ...], fmt: str, filters: dict[str, tuple[str, ...]],
-           since: str | None, until: str | None, output: str | None) -> None:
-    """Write records out (all of them, or every match of QUERY and the filters)."""
+           since: str | None, until: str | None, output: str | None, watches: bool) -> None:
+    """Write records out (all of them, or every match of QUERY and the filters), or with
+    --watches the saved searches."""
     archive = open_archive(ctx, create=False)
+    if watches:
+        if query or any(filters.values()) or since or until:
+            raise click.UsageError("--watches writes every saved search: give no query or filters with it")
+        count = _write_to(output, lambda out: archive.export_watches(out, fmt))
+        if output:
+            click.echo(f"exported {count} saved searches to {shown(output)}", err=True)
+        return
     request = None
     if query or any(filters.values()) or since or until:
         request = request_for(query, filters, since, until)

@@ -39,6 +39,12 @@ class Settings:
     reextract_sync_every: int = 2000  # re-extracted articles between index updates
     durable_commits: bool = True  # every record commit synced to the disk before it is reported
 
+    # copies of one story (archive.operations.copies)
+    copy_jaccard: float = 0.5  # shingle sets sharing this much (Jaccard) are near copies
+    copy_containment: float = 0.8  # ... or the smaller found this much in the larger (a copy cut short)
+    copy_min_ratio: float = 0.5  # ... when the smaller holds at least this share of the larger's shingles
+    copy_tries: int = 4  # candidates of one story checked before giving that story up
+
     # queries
     max_limit: int = 1000  # hits per page
     max_depth: int = 100_000  # page * limit

@@ -2,7 +2,8 @@
 
     sources (files, folders) -> read each capture once -> (seen before? unchanged)
     -> extract a Record (in the pool) -> keep the original -> store record + version +
-    index-queue row in one transaction -> drain the queue into the index
+    ingest sequence number + its place among copies of the same story + index-queue rows
+    in one transaction -> drain the queue into the index
 
 A capture that fails is reported with its reason and changes nothing; the batch goes on.
 """
@@ -19,6 +20,7 @@ from archive.contract.clock import now_utc
 from archive.extraction.extract import identity_of
 from archive.storage.store import RecordStore
 
+from .copies import Copies
 from .indexing import Cadence, sync
 from .pool import ExtractionPool, Task
 from .sources import read_file
@@ -97,6 +99,7 @@ class Ingester:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.store: RecordStore = workspace.writer()
+        self.copies = Copies(self.store)
         self._update: _BackgroundSync | None = None
 
     def close(self) -> None:
@@ -138,7 +141,9 @@ class Ingester:
         if not kept:
             self.workspace.originals.put(capture.data, sha256=capture.sha256)
         try:
-            saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+            with self.store.atomic():  # the record and its place among copies, together
+                saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+                self.copies.place(record)
         except BaseException:
             if not self.store.original_registered(capture.sha256):
                 self.workspace.originals.delete(capture.sha256)  # never stored: no file without its record
