@@ -32,7 +32,7 @@ from archive.extraction.markup import _PUBLISHED_KEYS, _ld_objects, _types  # no
 from archive.extraction.pagescan import PageScan, scan  # noqa: E402
 from archive.extraction.printed_dates import printed_date, visible_updated  # noqa: E402
 from archive.extraction.soup import parse_html  # noqa: E402
-from benchmarks.extraction import load_pages  # noqa: E402
+from benchmarks.datasets import load  # noqa: E402
 from benchmarks.scoring import date_correct  # noqa: E402
 
 _MONTHS = ("january february march april may june july august september october november "
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev")
     parser.add_argument("--page-type", default="article")
     args = parser.parse_args(argv)
-    pages = [p for p in load_pages(args.dataset, args.split, args.page_type, None, 0) if p.date]
+    pages = [p for p in load(args.dataset, args.split, args.page_type)[1] if p.date]
     right = absent = 0
     sides = {name: [0, 0, 0] for name in GROUPS}  # printed side, markup side, neither
     for page in pages:

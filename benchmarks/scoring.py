@@ -88,3 +88,76 @@ _QUOTES_RE = re.compile(
 
 def fold_title(text: str) -> str:
     return re.sub(r"\s+", " ", _QUOTES_RE.sub("", text).casefold()).strip()
+
+
+def _spaced(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def snippet_match(text: str, with_: list[str], without: list[str]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of one page scored by snippets, as trafilatura's evaluation does: a
+    snippet counts as found when it appears, spaces folded and case kept, in the text."""
+    flat = _spaced(text)
+    found = sum(1 for s in with_ if _spaced(s) in flat)
+    leaked = sum(1 for s in without if _spaced(s) in flat)
+    return found, leaked, len(with_) - found
+
+
+def snippet_scores(matches: list[tuple[int, int, int]]) -> dict[str, float]:
+    """Micro precision, recall and F1 over every snippet of the pages."""
+    tp = sum(m[0] for m in matches)
+    fp = sum(m[1] for m in matches)
+    fn = sum(m[2] for m in matches)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r}
+
+
+def page_f1(tp: float, fp: float, fn: float) -> float:
+    """One page's F1 (shingles or snippets): how badly a single page went."""
+    if tp + fp + fn == 0:
+        return 1.0
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+# What an author list must never hold: a job title instead of a name, a label left on the
+# name, punctuation it starts with, an address, or the site itself.
+_ROLE_WORDS_RE = re.compile(
+    r"\b(?:writer|editor|editors|reporter|correspondent|columnist|contributor|contributors|"
+    r"photographer|staff|producer|newsroom|redakteur|redakteurin|journalist|journalistin)\b",
+    re.I,
+)
+_LABEL_RE = re.compile(r"^[^:]{1,30}:\s*\S|:\s*$")
+
+
+_PERSON_SHAPE_RE = re.compile(r"^(?!(?:the|die|der|das|la|el|le|les|il)\s)(?:[^\W\d_][^\s]*\s){1,3}[^\W\d_]\S*$",
+                              re.I)
+
+
+def _person_shaped(name: str) -> bool:
+    """Two to four words, each capitalised and not all capitals, the first no article."""
+    words = name.split()
+    return bool(_PERSON_SHAPE_RE.match(name)) and all(
+        w[0].isupper() and not w.isupper() for w in words if len(w) > 1)
+
+
+def author_junk(name: str, site_names: tuple[str, ...] = ()) -> str | None:
+    """Why an extracted author is not a person's name ("role", "label", "punctuation",
+    "address", "site"), or None when it may be one. A site named like a person ("Rick
+    Steves" on ricksteves.com) is a personal site, and its author no junk."""
+    name = name.strip()
+    if not name:
+        return "punctuation"
+    if not name[0].isalpha():
+        return "punctuation"
+    if "@" in name or "://" in name or name.lower().startswith("www."):
+        return "address"
+    if _LABEL_RE.search(name):
+        return "label"
+    if _ROLE_WORDS_RE.search(name):
+        return "role"
+    folded = re.sub(r"[\W_]+", "", _strip_accents(name).casefold())
+    for site in site_names:
+        if site and folded == re.sub(r"[\W_]+", "", _strip_accents(site).casefold()):
+            return None if _person_shaped(name) else "site"
+    return None

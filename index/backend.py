@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from whoosh.fields import Schema
 
-from archive.contract.errors import StoreError
+from archive.contract.errors import ArchiveError, StoreError
 from archive.contract.records import Record
 from archive.contract.search import Hit, SearchRequest, SearchResult
 
@@ -16,6 +17,32 @@ from .location import IndexLocation
 from .schema import document_for
 from .search import ArchiveSearcher
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+DAMAGED = "the search index is damaged ({}); run 'archive check --repair' to rebuild it from the records"
+
+
+def damaged(exc: BaseException) -> StoreError:
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return StoreError(DAMAGED.format(detail[:200]))
+
+
+def guarded(method: F) -> F:
+    """Whoosh meets a missing or damaged segment file with whatever error the byte it read
+    leads to (FileNotFoundError, EOFError, struct.error, a pickle error...): each becomes
+    one StoreError saying what to run."""
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except (ArchiveError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure reading the index means damage
+            raise damaged(exc) from exc
+
+    return call  # type: ignore[return-value]
+
 
 class WhooshInventory:
     def __init__(self, location: IndexLocation, schema: Schema) -> None:
@@ -23,13 +50,17 @@ class WhooshInventory:
         self.stored = set(schema.stored_names())
 
     def documents(self) -> Iterator[dict[str, Any]]:
-        ix = self.location.open()
         try:
-            with ix.searcher() as searcher:
-                for _docnum, fields in searcher.reader().iter_docs():
-                    yield fields
-        finally:
-            ix.close()
+            ix = self.location.open()
+            try:
+                with ix.searcher() as searcher:
+                    yield from (fields for _docnum, fields in searcher.reader().iter_docs())
+            finally:
+                ix.close()
+        except (ArchiveError, GeneratorExit, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - see guarded()
+            raise damaged(exc) from exc
 
     def expected(self, record: Record) -> dict[str, Any]:
         return {k: v for k, v in document_for(record).items() if k in self.stored and v is not None}
@@ -52,24 +83,30 @@ class WhooshBackend:
 
     # ------------------------------------------------------------------ reading
 
+    @guarded
     def search(self, request: SearchRequest) -> SearchResult:
         return self.searcher.search(request)
 
+    @guarded
     def similar(self, article_id: str, *, limit: int = 10) -> list[Hit]:
         return self.searcher.similar(article_id, limit=limit)
 
+    @guarded
     def matching_ids(self, request: SearchRequest) -> list[str]:
         return self.searcher.matching_ids(request)
 
     # ------------------------------------------------------------------ writing
 
+    @guarded
     def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0,
               groups: Mapping[str, str] | None = None) -> dict[str, str]:
         return writing.replace(self.location, article_ids, records, adds=adds, groups=groups)
 
+    @guarded
     def merge(self, credit: float, written: int) -> tuple[int, float]:
         return writing.merge(self.location, credit, written)
 
+    @guarded
     def refresh(self) -> None:
         writing.warm(self.location)
 
@@ -79,6 +116,7 @@ class WhooshBackend:
 
     # ------------------------------------------------------------------ inventory
 
+    @guarded
     def inventory(self) -> WhooshInventory:
         ix = self.location.open()
         try:
@@ -86,6 +124,7 @@ class WhooshBackend:
         finally:
             ix.close()
 
+    @guarded
     def document_count(self) -> int:
         if not self.location.exists():
             return 0

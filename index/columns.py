@@ -24,6 +24,8 @@ from whoosh.reading import IndexReader
 
 from archive.contract.facets import TERM_FACETS as FACETS
 
+from . import lexicon
+from .lexicon import FieldLexicon, segment_lexicon
 from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
 from .schema import exact_field
 
@@ -149,6 +151,7 @@ class Columns:
     day: np.ndarray
     stamp: np.ndarray
     hot: list[HotPostings | None]  # per segment, in the reader's order (index.postings)
+    lexicons: list[dict[str, FieldLexicon]]  # per segment: title and body words by stem (index.lexicon)
 
 
 def load(folder: Path | None, reader: IndexReader) -> Columns:
@@ -161,8 +164,10 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
     doc_parts: dict[str, list[np.ndarray]] = {f: [] for f in TERM_FACETS}
     val_parts: dict[str, list[np.ndarray]] = {f: [] for f in TERM_FACETS}
     hot: list[HotPostings | None] = []
+    lexicons: list[dict[str, FieldLexicon]] = []
     for sub, offset in reader.leaf_readers():
         hot.append(segment_hot(folder, sub))
+        lexicons.append(segment_lexicon(folder, sub))
         cols = segment_columns(folder, sub)
         n = sub.doc_count_all()
         day[offset : offset + n] = cols.day
@@ -182,7 +187,7 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
             val_parts[facet].append(mapping[cols.vals[facet]] if len(mapping) else EMPTY)
     docs = {f: np.concatenate(p) if p else EMPTY for f, p in doc_parts.items()}
     vals = {f: np.concatenate(p) if p else EMPTY for f, p in val_parts.items()}
-    return Columns(size, live, values, docs, vals, day, stamp, hot)
+    return Columns(size, live, values, docs, vals, day, stamp, hot, lexicons)
 
 
 def prune(folder: Path, reader: IndexReader) -> None:
@@ -192,8 +197,8 @@ def prune(folder: Path, reader: IndexReader) -> None:
         if sub.segment() is not None:
             segment_id = sub.segment().segment_id()
             current.add(_cache_path(folder, segment_id).name)
-            current |= hot_files(segment_id)
-    for pattern in ("facets-*.npz", "hot-*"):
+            current |= hot_files(segment_id) | lexicon.files(segment_id)
+    for pattern in ("facets-*.npz", "hot-*", "lex*-*"):
         for path in folder.glob(pattern):
             if path.name not in current:
                 path.unlink(missing_ok=True)

@@ -31,16 +31,35 @@ from .postings import EMPTY, decode_positions, postings_arrays, postings_ids, sp
 
 
 class Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.end = time.monotonic() + seconds
+    """A query's time limit, counted in the CPU time of the thread running it: the query's
+    own work, not the time other processes of a busy machine take from it."""
+
+    def __init__(self, seconds: float, hint: str = "make it more specific") -> None:
+        self.end = time.thread_time() + seconds
+        self.wall = time.monotonic() + seconds  # CPU time never runs ahead of the clock
         self.seconds = seconds
+        self.hint = hint
+
+    def left(self) -> float:
+        return self.end - time.thread_time()
 
     def check(self) -> None:
-        if time.monotonic() > self.end:
-            raise QueryError(
-                f"the query took longer than {self.seconds:g} s and was stopped; "
-                "make it more specific (fewer wildcards, fewer alternatives)"
-            )
+        if time.monotonic() > self.wall and time.thread_time() > self.end:
+            raise QueryError(f"the query took longer than {self.seconds:g} s and was stopped; {self.hint}")
+
+
+def hint_for(q: wq.Query | None, filtered: bool) -> str:
+    """What would make a query that ran out of time cheaper, for its message."""
+    if q is None:
+        return "narrow the filters" if filtered else "add words or filters"
+    kinds = {type(node) for node in q.all_parts()} if hasattr(q, "all_parts") else set()
+    if kinds & {wq.Wildcard, wq.Prefix, wq.FuzzyTerm, wq.Regex}:
+        return "make it more specific (longer wildcard prefixes, fewer fuzzy terms)"
+    if any(issubclass(k, wq.Or) and k.__name__ == "Or" for k in kinds):
+        return "make it more specific (fewer alternatives)"
+    if wq.Phrase in kinds:
+        return "make it more specific (a rarer word in the phrase)"
+    return "make it more specific"
 
 
 Memo = dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]]

@@ -2,11 +2,17 @@
 
 The document -> values arrays come from ``index.columns`` (cached per segment on disk
 and loaded once per searcher); counting a query's matches is a mask and a ``bincount``
-per facet, whatever the number of matches.  Filtering by a value uses the same arrays,
-so a facet's count always equals what filtering by its value returns.
+per facet, whatever the number of matches.  Values that differ only in case are one value
+(``china`` and ``China``), counted together and shown in their most common spelling.
+Filtering by a value uses the same arrays, so a facet's count equals what filtering by
+its value returns; filters are forgiving beyond that: an author is found by any run of
+their name's words (``foust`` or ``jeff foust``), a site by its name or by its domain, with
+or without ``www.`` and subdomains (``nypost.com``).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,6 +20,8 @@ from archive.contract.facets import FACETS
 from archive.contract.search import FacetValue
 
 from .columns import Columns
+from .postings import EMPTY
+from .querying import site_domain
 from .searching import SearcherHandle
 
 
@@ -23,24 +31,84 @@ def columns(handle: SearcherHandle) -> Columns:
     return handle.cached("columns", lambda: load(handle.folder, handle.searcher.reader()))
 
 
-def _folded(handle: SearcherHandle, facet: str) -> dict[str, list[int]]:
-    def build() -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, value in enumerate(columns(handle).values[facet]):
-            out.setdefault(value.strip().casefold(), []).append(i)
-        return out
+def fold(value: str) -> str:
+    return " ".join(value.split()).casefold()
 
-    return handle.cached(f"folded:{facet}", build)
+
+@dataclass(slots=True)
+class Groups:
+    """One facet's values folded: each value's group, and each group's shown spelling."""
+
+    of: np.ndarray  # value index -> group index
+    names: list[str]  # group index -> most common spelling
+    keys: dict[str, int]  # folded value -> group index
+    spelt: np.ndarray  # group index -> whether the index holds it in more than one spelling
+
+
+def groups(handle: SearcherHandle, facet: str) -> Groups:
+    def build() -> Groups:
+        cols = columns(handle)
+        values = cols.values[facet]
+        live = cols.live[cols.docs[facet]] if len(cols.docs[facet]) else np.zeros(0, dtype=bool)
+        counts = np.bincount(cols.vals[facet][live], minlength=len(values))
+        keys: dict[str, int] = {}
+        best: list[tuple[int, str]] = []
+        of = np.zeros(len(values), dtype=np.int32)
+        for i, value in enumerate(values):
+            key = fold(value)
+            group = keys.setdefault(key, len(keys))
+            if group == len(best):
+                best.append((int(counts[i]), value))
+            elif (int(counts[i]), value) > best[group]:
+                best[group] = (int(counts[i]), value)
+            of[i] = group
+        spelt = np.bincount(of, minlength=len(keys)) > 1 if len(of) else np.zeros(0, dtype=bool)
+        return Groups(of, [v for _n, v in best], keys, spelt)
+
+    return handle.cached(f"groups:{facet}", build)
+
+
+def _word_groups(handle: SearcherHandle, facet: str, words: tuple[str, ...]) -> list[int]:
+    """Groups whose value holds ``words`` one after another (``foust`` in ``jeff foust``)."""
+    table: list[tuple[int, tuple[str, ...]]] = handle.cached(
+        f"words:{facet}", lambda: [(g, tuple(k.replace(".", " ").split()))
+                                   for k, g in groups(handle, facet).keys.items()])
+    n = len(words)
+    return [g for g, name in table if any(name[i : i + n] == words for i in range(len(name) - n + 1))]
+
+
+def _domain_docs(handle: SearcherHandle, host: str) -> np.ndarray:
+    from .docsets import term_postings
+
+    if "domain" not in handle.searcher.schema:  # an index built before domains were kept
+        return EMPTY
+    return term_postings(handle.searcher, columns(handle), "domain", host)[0]
 
 
 def docs_with(handle: SearcherHandle, facet: str, wanted: tuple[str, ...]) -> np.ndarray:
     """Live docnums having any of the values (matched without regard to case)."""
     cols = columns(handle)
-    folded = _folded(handle, facet)
-    ids = [i for value in wanted for i in folded.get(value.strip().casefold(), [])]
-    if not ids:
-        return np.zeros(0, dtype=np.int32)
-    docs = np.unique(cols.docs[facet][np.isin(cols.vals[facet], ids)])
+    folded = groups(handle, facet)
+    picked: set[int] = set()
+    extra: list[np.ndarray] = []
+    for value in wanted:
+        key = fold(value)
+        group = folded.keys.get(key)
+        if group is not None:
+            picked.add(group)
+        elif facet == "author" and key:
+            picked.update(_word_groups(handle, facet, tuple(key.replace(".", " ").split())))
+        if facet == "site":
+            host = site_domain(value)
+            if host:
+                extra.append(_domain_docs(handle, host))
+    parts = extra
+    if picked:
+        chosen = np.flatnonzero(np.isin(folded.of, list(picked)))
+        parts = [cols.docs[facet][np.isin(cols.vals[facet], chosen)], *extra]
+    if not parts:
+        return EMPTY
+    docs = np.unique(np.concatenate(parts)).astype(np.int32)
     return docs[cols.live[docs]]
 
 
@@ -71,9 +139,16 @@ def count_facets(
             ranked = sorted((-int(n), str(y)) for y, n in zip(years, counts, strict=True))
             out[facet] = [FacetValue(v, -n) for n, v in ranked[:limit]]
             continue
-        values = cols.values[facet]
-        picked = cols.vals[facet][mask[cols.docs[facet]]]
-        out[facet] = _ranked(np.bincount(picked, minlength=len(values)), values, limit)
+        folded = groups(handle, facet)
+        pairs = mask[cols.docs[facet]]
+        picked = folded.of[cols.vals[facet][pairs]]
+        counts = np.bincount(picked, minlength=len(folded.names))
+        several = folded.spelt[picked]
+        if several.any():  # a document holding two spellings of one value counts once
+            keys = np.unique((cols.docs[facet][pairs][several].astype(np.int64) << 32) | picked[several])
+            again = np.bincount((keys & 0xFFFFFFFF).astype(np.int64), minlength=len(folded.names))
+            counts[folded.spelt] = again[folded.spelt]
+        out[facet] = _ranked(counts, folded.names, limit)
     if month:
         months, counts = np.unique(days // 100, return_counts=True)
         out["month"] = [

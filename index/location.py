@@ -65,6 +65,7 @@ class IndexLocation:
         for _ in range(5):
             folder = self.current_dir()
             if folder is None:
+                self._refuse_lost_pointer()
                 folder = self._create_first()
             if whoosh_index.exists_in(str(folder)):
                 try:
@@ -73,13 +74,35 @@ class IndexLocation:
                     continue  # pruned by a newer publish between the check and the open
                 except Exception as exc:  # whoosh raises many kinds; all mean an unusable index
                     raise StoreError(
-                        f"{folder}: cannot open the search index ({exc}); run 'archive reindex'"
+                        f"{folder}: cannot open the search index ({exc}); run 'archive check --repair'"
                     ) from exc
             if self.current_dir() == folder:
                 break
         raise StoreError(
-            f"{self.root}: the search index named by {POINTER} is missing; run 'archive reindex'"
+            f"{self.root}: the search index named by {POINTER} is missing; run 'archive check --repair'"
         )
+
+    def _refuse_lost_pointer(self) -> None:
+        """No pointer but generations holding documents: the pointer was lost, and an empty
+        index in its place would answer every search with nothing."""
+        for folder in sorted(self.root.glob("gen-*")):
+            try:
+                if not whoosh_index.exists_in(str(folder)):
+                    continue
+                ix = open_index(folder)
+                try:
+                    holds = ix.doc_count_all() > 0
+                finally:
+                    ix.close()
+                if holds:
+                    raise StoreError(
+                        f"{self.root}: the index's {POINTER} pointer is missing, though {folder.name} holds "
+                        "documents; run 'archive check --repair' to rebuild the index"
+                    )
+            except StoreError:
+                raise
+            except Exception:  # an unreadable leftover is no index in use
+                continue
 
     def _create_first(self) -> Path:
         """An empty first generation, published only if no other process published one first."""

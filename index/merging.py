@@ -6,10 +6,12 @@ dictionary) and with the dead copies of updated documents.  A full optimize on e
 commit would rewrite the whole index each time.
 
 The tiered policy sits between: segments are grouped by size into tiers (each tier
-``FACTOR`` times larger than the one below, the lowest holding everything under
-``BASE`` documents); when a tier holds ``FACTOR`` segments they are merged into one of
-the next tier.  A segment whose documents are more than ``MAX_DELETED`` deleted is
-rewritten whatever its tier, which bounds the dead weight.
+``FACTOR`` times larger than the one below, from one document up); when a tier holds
+``FACTOR`` segments they are merged into one of the next tier, so a document is rewritten
+about once per tier, and a merge never joins a large segment with small ones: four
+one-article segments make one of four, never one with the whole index.  A segment whose
+documents are more than ``MAX_DELETED`` deleted is rewritten whatever its tier, which
+bounds the dead weight.
 
 Merging in Whoosh costs about as much as indexing the same documents again, so it never
 stands between new documents and search: the new segment is committed first (searchable
@@ -28,17 +30,22 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.reading import SegmentReader
 
-BASE = 1000
 FACTOR = 4
 MAX_DELETED = 0.2
-MIN_BUDGET = 2000  # documents any sync may merge after itself, whatever it wrote
+MIN_BUDGET = 256  # documents any sync may merge after itself, whatever it wrote
 CREDIT_RATIO = 0.5  # documents of merging earned by each document written
+SPEND_RATIO = 8  # documents of merging one sync may spend per document it wrote
 
 
 def tier(docs: int) -> int:
-    if docs < BASE:
+    if docs < FACTOR:
         return 0
-    return 1 + int(math.log(docs / BASE, FACTOR))
+    return int(math.log(docs, FACTOR) + 1e-9)
+
+
+def budget(credit: float, written: int) -> float:
+    """Documents a sync that wrote ``written`` may merge, given the credit saved up."""
+    return max(MIN_BUDGET, min(credit, SPEND_RATIO * written))
 
 
 def choose(sizes: list[tuple[int, int]], budget: float = math.inf) -> set[int]:

@@ -32,7 +32,8 @@ from archive.contract.settings import current
 
 EMPTY = np.zeros(0, dtype=np.int32)
 HOT_FIELDS = ("title", "body")
-HOT_VERSION = 2
+HOT_VERSION = 3  # 3: weights are the counts (title and body have no field boost); ids in 16 bits
+# where the segment allows
 
 
 def postings_ids(reader: IndexReader, field: str, text: str | bytes) -> np.ndarray:
@@ -222,12 +223,12 @@ def field_lengths(reader: IndexReader, field: str) -> np.ndarray:
 @dataclass(slots=True)
 class HotPostings:
     """One segment's cached postings.  ``spans[field][word]`` is ``(start, end, at)``: the
-    term's slice of ``ids`` (local docnums), ``weights`` and ``counts`` (positions per
-    posting), and where its postings' positions begin in ``positions``."""
+    term's slice of ``ids`` (local docnums) and ``counts`` (positions per posting, which are
+    also its weights: title and body carry no field boost), and where its postings'
+    positions begin in ``positions``."""
 
     spans: dict[str, dict[str, tuple[int, int, int]]]
     ids: np.ndarray
-    weights: np.ndarray
     counts: np.ndarray
     positions: np.ndarray
 
@@ -236,7 +237,8 @@ class HotPostings:
         if span is None:
             return None
         start, end, _ = span
-        return np.asarray(self.ids[start:end]), np.asarray(self.weights[start:end], dtype=np.float64)
+        return (np.asarray(self.ids[start:end], dtype=np.int32),
+                np.asarray(self.counts[start:end], dtype=np.float64))
 
     def positions_of(self, field: str, text: str | bytes, local: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Word positions of the term in the documents ``local`` (sorted docnums that all
@@ -247,13 +249,16 @@ class HotPostings:
             return None
         start, end, at = span
         counts = np.asarray(self.counts[start:end], dtype=np.int64)
-        picked = np.searchsorted(np.asarray(self.ids[start:end]), local)
+        picked = np.searchsorted(np.asarray(self.ids[start:end], dtype=np.int32), local)
         firsts = np.concatenate(([0], np.cumsum(counts)))[picked] + at
         which, place = spread(counts[picked])
         return which, np.asarray(self.positions[firsts[which] + place], dtype=np.int64)
 
     def _span(self, field: str, text: str | bytes) -> tuple[int, int, int] | None:
-        word = text.decode("utf-8") if isinstance(text, bytes) else text
+        try:
+            word = text.decode("utf-8") if isinstance(text, bytes) else text
+        except UnicodeDecodeError:  # a numeric field's encoded term: never cached
+            return None
         return self.spans.get(field, {}).get(word)
 
 
@@ -266,7 +271,6 @@ def _narrow(values: np.ndarray) -> np.ndarray:
 def build_hot(reader: IndexReader) -> HotPostings:
     spans: dict[str, dict[str, tuple[int, int, int]]] = {}
     ids: list[np.ndarray] = []
-    weights: list[np.ndarray] = []
     counts: list[np.ndarray] = []
     positions: list[np.ndarray] = []
     at = placed = 0
@@ -279,26 +283,24 @@ def build_hot(reader: IndexReader) -> HotPostings:
         for term, info in reader.iter_field(field):
             if info.doc_frequency() < hot_df:
                 continue
-            term_ids, term_weights, values = postings_arrays(reader, field, term, values=True)
+            term_ids, _weights, values = postings_arrays(reader, field, term, values=True)
             term_counts, term_positions = decode_positions(values or [])
             word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
             spans[field][word] = (at, at + len(term_ids), placed)
             at += len(term_ids)
             placed += len(term_positions)
             ids.append(term_ids)
-            weights.append(term_weights.astype(np.float32))
             counts.append(term_counts)
             positions.append(term_positions)
     return HotPostings(
         spans,
-        np.concatenate(ids) if ids else EMPTY,
-        np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32),
+        _narrow(np.concatenate(ids)) if ids else EMPTY,
         _narrow(np.concatenate(counts)) if counts else np.zeros(0, dtype=np.uint16),
         _narrow(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.uint16),
     )
 
 
-_ARRAYS = ("ids", "weights", "counts", "positions")
+_ARRAYS = ("ids", "counts", "positions")
 
 
 def _paths(folder: Path, segment_id: str) -> tuple[dict[str, Path], Path]:
@@ -339,7 +341,7 @@ def _load(folder: Path, segment_id: str, docs: int) -> HotPostings | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     postings = meta.get("postings")
-    if any(len(arrays[name]) != postings for name in ("ids", "weights", "counts")):
+    if any(len(arrays[name]) != postings for name in ("ids", "counts")):
         return None
     if len(arrays["positions"]) != meta.get("positions"):
         return None

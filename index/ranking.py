@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 from .columns import Columns
 from .docsets import Deadline, Memo, docs, term_postings
 from .postings import field_lengths
+from .querying import Words
 
 B = 0.75
 K1 = 1.2
@@ -38,6 +39,37 @@ def _add_term(
     matched: np.ndarray, scores: np.ndarray, memo: Memo, within: np.ndarray | None = None,
 ) -> None:
     ids, weights = term_postings(s, cols, field, text, memo)
+    _score(s, lengths, field, ids, weights, s.idf(field, text), boost, matched, scores, within)
+
+
+def _add_words(
+    s: Searcher, cols: Columns, lengths: Lengths, q: Words, boost: float,
+    matched: np.ndarray, scores: np.ndarray, memo: Memo,
+) -> None:
+    """A stemmed word scored as one term: the frequencies of its words added up per
+    document, and the documents holding any of them for its rarity."""
+    found = [term_postings(s, cols, q.fieldname, w, memo) for w in q.variants]
+    found = [(ids, weights) for ids, weights in found if len(ids)]
+    if len(found) == 1:
+        word = next(w for w in q.variants if len(term_postings(s, cols, q.fieldname, w, memo)[0]))
+        _score(s, lengths, q.fieldname, *found[0], s.idf(q.fieldname, word), boost, matched, scores)
+        return
+    if not found:
+        return
+    ids = np.concatenate([f[0] for f in found])
+    weights = np.concatenate([f[1] for f in found])
+    order = np.argsort(ids, kind="stable")
+    ids, weights = ids[order], weights[order]
+    first = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    ids, weights = ids[first], np.add.reduceat(weights, first)
+    idf = float(np.log(s.doc_count_all() / (len(ids) + 1)) + 1)
+    _score(s, lengths, q.fieldname, ids, weights, idf, boost, matched, scores)
+
+
+def _score(
+    s: Searcher, lengths: Lengths, field: str, ids: np.ndarray, weights: np.ndarray, idf: float,
+    boost: float, matched: np.ndarray, scores: np.ndarray, within: np.ndarray | None = None,
+) -> None:
     if not len(ids):
         return
     if field not in lengths:
@@ -51,7 +83,6 @@ def _add_term(
     hit = at < len(matched)
     hit[hit] = matched[at[hit]] == ids[hit]
     ids, weights, at = ids[hit], weights[hit], at[hit]
-    idf = s.idf(field, text)
     avg = s.avg_field_length(field) or 1
     length = lengths[field][ids]
     scores[at] += boost * idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * length / avg))
@@ -65,6 +96,8 @@ def _add(
     boost *= getattr(q, "boost", 1.0)
     if isinstance(q, wq.Term):
         _add_term(s, cols, lengths, q.fieldname, q.text, boost, matched, scores, memo)
+    elif isinstance(q, Words):
+        _add_words(s, cols, lengths, q, boost, matched, scores, memo)
     elif isinstance(q, (wq.And, wq.Or)):
         if isinstance(q, wq.Or) and getattr(q, "minmatch", 0):
             raise Unsupported("minmatch")

@@ -13,22 +13,25 @@ from __future__ import annotations
 from collections.abc import Container
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from whoosh.analysis import SimpleAnalyzer, StemmingAnalyzer
+from whoosh.analysis import SimpleAnalyzer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from archive.contract.facets import TERM_FACETS, Facet
 from archive.contract.records import Record
 
+from .analysis import ANALYSIS_VERSION, words_analyzer
 from .stories import schema_fields
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = str(ANALYSIS_VERSION)
+"""Written into each index generation; "1" is the stemmed, stop-word-free analysis."""
 
 
 def _facet_fields(facet: Facet) -> dict[str, Any]:
     """A terms facet's two fields: the one the query syntax searches (``author:``) and the
     exact one (``author_exact``) that filters and counts use."""
-    search = (TEXT(analyzer=SimpleAnalyzer()) if facet.words
+    search = (TEXT(analyzer=SimpleAnalyzer(), phrase=False) if facet.words
               else KEYWORD(lowercase=True, commas=True, scorable=False))
     exact = (KEYWORD(stored=True, commas=True, lowercase=False, scorable=False) if facet.multiple
              else ID(stored=True, sortable=True))
@@ -40,11 +43,11 @@ def exact_field(facet: str) -> str:
 
 
 def build_schema() -> Schema:
-    stem = StemmingAnalyzer(cachesize=50000)
+    words = words_analyzer()
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
-        "title": TEXT(analyzer=stem, stored=True),
-        "body": TEXT(analyzer=stem, stored=True),
+        "title": TEXT(analyzer=words, stored=True, multitoken_query="phrase"),
+        "body": TEXT(analyzer=words, stored=True, multitoken_query="phrase"),
     }
     for facet in TERM_FACETS.values():
         fields.update(_facet_fields(facet))
@@ -55,6 +58,8 @@ def build_schema() -> Schema:
         # seconds since 1970 (UTC) of the publication time, for ordering within a day
         stamp=NUMERIC(int, bits=64, sortable=True, signed=True),
         has=KEYWORD(lowercase=True, commas=True, scorable=False),
+        # the URL's host and the domains above it, without www. (site filters match them)
+        domain=KEYWORD(lowercase=True, commas=True, scorable=False),
         published=STORED(),
         url=STORED(),
         words=STORED(),
@@ -88,6 +93,22 @@ def publication_stamp(published: str | None) -> int | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return int(when.timestamp())
+
+
+def domains(url: str | None) -> list[str]:
+    """``https://www.edition.cnn.com/x`` -> ``["edition.cnn.com", "cnn.com"]`` (never a bare
+    top-level domain)."""
+    if not url:
+        return []
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").strip(".").lower()
+    except ValueError:
+        return []
+    host = host.removeprefix("www.")
+    parts = host.split(".")
+    if len(parts) < 2 or not all(parts):
+        return []
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
 
 
 def document_for(record: Record, fields: Container[str] | None = None) -> dict[str, Any]:
@@ -126,6 +147,9 @@ def document_for(record: Record, fields: Container[str] | None = None) -> dict[s
             doc["stamp"] = stamp
     if gaps:
         doc["has"] = ",".join(gaps)
+    hosts = domains(record.url)
+    if hosts:
+        doc["domain"] = ",".join(hosts)
     if fields is not None:
         doc = {k: v for k, v in doc.items() if k in fields}
     return doc

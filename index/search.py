@@ -6,13 +6,11 @@ presentation lives here beyond the snippet's ``<mark>`` tags.
 
 from __future__ import annotations
 
-import html
-import time
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from whoosh import collectors, highlight
+from whoosh import collectors
 from whoosh.query import Query
 
 from archive.contract.errors import NotFoundError, QueryError
@@ -27,25 +25,17 @@ from archive.contract.search import (
 )
 from archive.contract.settings import current
 
-from .docsets import Deadline, Memo, docs, intersect
-from .facets import columns, count_facets, docs_with
+from .docsets import Deadline, Memo, docs, hint_for, intersect
+from .facets import columns, count_facets, docs_with, groups
 from .location import IndexLocation
-from .querying import parse_query
+from .querying import expand, parse_query
 from .ranking import rank
-from .schema import build_schema
 from .searching import SearcherHandle, SearcherPool
+from .snippets import lead, snippet
 from .spelling import suggest
 from .stories import collapse, copies_of, restrict, story_facets
-
-SNIPPET_CHARS = 240
-
-
-class _MarkFormatter(highlight.HtmlFormatter):
-    """Matched terms in ``<mark>``, the rest HTML-escaped."""
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        word = highlight.get_text(text, token, replace)
-        return "<mark>" + html.escape(word, quote=False) + "</mark>"
+from .vocabulary import Vocabulary
+from .vocabulary import build as build_vocabulary
 
 
 def _filter_docs(handle: SearcherHandle, request: SearchRequest) -> np.ndarray | None:
@@ -98,8 +88,9 @@ class ArchiveSearcher:
     ) -> tuple[Query | None, SearcherHandle, np.ndarray, np.ndarray | None]:
         """The parsed query, the searcher used, every matching docnum, and the filter's."""
         validate(request)
-        q = parse_query(request.query)
         handle = self.pool.current()
+        q = prepare(handle, request.query)
+        deadline.hint = hint_for(q, request.filtered)
         cols = columns(handle)
         filt = _filter_docs(handle, request)
         if q is None:
@@ -137,12 +128,13 @@ class ArchiveSearcher:
         every = matched
         if collapsed is not None and collapsed.copies:
             matched = collapsed.shown
-            result.facets = story_facets(cols, collapsed, month=months)
+            result.facets = story_facets(cols, collapsed, lambda facet: groups(handle, facet), month=months)
         else:
             result.facets = count_facets(handle, matched, month=months)
         result.total = int(len(matched))
         if q is not None and result.total <= current().suggest_below:
-            result.suggestion = suggest(handle, request.query, q)
+            if not legacy(handle):
+                result.suggestion = suggest(vocabulary(handle), request.query, result.total)
         first = (request.page - 1) * request.limit
         if first >= result.total:
             return result
@@ -187,9 +179,52 @@ class ArchiveSearcher:
         return [_hit(s, hit.docnum, hit.score, {}) for hit in found]
 
 
+def legacy(handle: SearcherHandle) -> bool:
+    """Whether the index was built by the first analysis (Porter stems, no stop words)."""
+
+    def read() -> bool:
+        try:
+            return (handle.folder / "SCHEMA_VERSION").read_text("utf-8").strip() == "1"
+        except (OSError, TypeError):
+            return False
+
+    return handle.cached("legacy", read)
+
+
+def vocabulary(handle: SearcherHandle) -> Vocabulary:
+    return handle.cached("vocabulary", lambda: build_vocabulary(columns(handle)))
+
+
+def variants(handle: SearcherHandle, field: str, word_stem: str) -> tuple[str, ...]:
+    """Every word of ``field`` in the index whose stem is ``word_stem``."""
+    memo: dict[tuple[str, str], tuple[str, ...]] = handle.cached("variants", dict)
+    key = (field, word_stem)
+    found = memo.get(key)
+    if found is None:
+        words: set[str] = set()
+        for lexicons in columns(handle).lexicons:
+            lex = lexicons.get(field)
+            if lex is not None:
+                words.update(w for w, _df in lex.variants(word_stem))
+        found = memo[key] = tuple(sorted(words))
+    return found
+
+
+def prepare(handle: SearcherHandle, text: str) -> Query | None:
+    """The request's query parsed for this index and resolved against its words."""
+    if legacy(handle):  # parsed with the index's own (stemming) analyzers, as it was built
+        return parse_query(text, handle.searcher.schema)
+    q = parse_query(text)
+
+    def similar(field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+        return [w for _d, w in vocabulary(handle).within(word, maxdist, prefix)]
+
+    return expand(q, lambda field, stem: variants(handle, field, stem), similar)
+
+
 def _ranked(s: Any, q: Query, wanted: int, allow: set[int] | None, deadline: Deadline) -> Any:
     """The top ``wanted`` hits by relevance, stopped with a QueryError past the deadline."""
-    remaining = max(0.05, deadline.end - time.monotonic())
+    remaining = max(0.05, deadline.left())
     collector = collectors.TimeLimitCollector(
         s.collector(limit=wanted, filter=allow), timelimit=remaining
     )
@@ -219,13 +254,13 @@ def _highlight_terms(s: Any, q: Query | None) -> dict[str, frozenset[str]]:
 def _hit(s: Any, docnum: int, score: float | None, terms: dict[str, frozenset[str]]) -> Hit:
     stored = s.stored_fields(docnum)
     body = stored.get("body", "")
-    snippet = ""
+    text = ""
     if terms.get("body"):
-        snippet = _highlight(body, terms["body"])
-    if not snippet and terms.get("title"):
-        snippet = _highlight(stored.get("title", ""), terms["title"])
-    if not snippet:
-        snippet = _lead(body)
+        text = snippet(body, terms["body"])
+    if not text and terms.get("title"):
+        text = snippet(stored.get("title", ""), terms["title"])
+    if not text:
+        text = lead(body)
     return Hit(
         id=stored["id"],
         title=stored.get("title", ""),
@@ -234,49 +269,9 @@ def _hit(s: Any, docnum: int, score: float | None, terms: dict[str, frozenset[st
         site=stored.get("site_exact"),
         url=stored.get("url"),
         score=round(float(score), 4) if score is not None else None,
-        snippet=snippet,
+        snippet=text,
     )
-
-
-_ANALYZER = build_schema()["body"].analyzer
-
-
-def _highlight(text: str, terms: frozenset[str]) -> str:
-    """The best passages of ``text`` with the matched words in <mark>.
-
-    Only the stretches around the first places a term's stem occurs are analysed, not
-    the whole article: most of the cost of highlighting is in tokenizing long bodies.
-    """
-    low = text.lower()
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        at = low.find(term[:6])
-        found = 0
-        while at >= 0 and found < 2:
-            spans.append((max(0, at - 100), at + 100))
-            found += 1
-            at = low.find(term[:6], at + 1)
-    window = text
-    if spans:
-        spans.sort()
-        merged = [list(spans[0])]
-        for a, b in spans[1:]:
-            if a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        window = " … ".join(text[a:b] for a, b in merged)
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    formatter = _MarkFormatter(between=" … ")
-    return highlight.highlight(window, terms, _ANALYZER, fragmenter, formatter, top=2)
 
 
 def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
-
-
-def _lead(body: str) -> str:
-    text = " ".join(body.split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(text, quote=False)

@@ -1,62 +1,56 @@
-""""Did you mean": the query again with its unknown words replaced by indexed ones.
+""""Did you mean": the query again with its misspelt words replaced by the archive's own.
 
-Only words that match no article are corrected.  The index holds stems, so a
-correction is found among the stems (Whoosh's corrector, edit distance 2, first letter
-kept) and then spelled as a real word by reading it back from an article that has it.
+Built on the words of the archive as written (index.vocabulary), weighted by how many
+articles hold each.  A word is corrected only when some word within two edits (a swap of
+neighbouring letters counting as one; the first letter kept) is held by many more articles
+than it is, and by more than the query matched; of those, the closest wins, then the most
+common.  So ``plauge`` becomes ``plague`` and ``missle`` ``missile``, while a rare but real
+word of the archive is left alone.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
-from whoosh.query import Query
+from .vocabulary import Vocabulary
 
-from .searching import SearcherHandle
-
-FIELDS = ("body", "title")
 _WORD_RE = re.compile(r"(?<![\w:*?~\"])([^\W\d_]{3,})(?![\w:*?~])")
 MAX_WORDS = 6
+OPERATORS = {"AND", "OR", "NOT", "TO"}
+MARGIN = 20  # times more articles than the word itself a correction must be held by
+DISTANCE_COST = 3.0  # one more edit must be worth e**3 (20) times as many articles
 
 
-def _known(reader, field: str, stem: str) -> bool:
-    return (field, stem) in reader
-
-
-def _surface(handle: SearcherHandle, stem: str) -> str | None:
-    """A word of some article's text whose stem is ``stem``."""
-    s = handle.searcher
-    analyzer = s.schema["body"].analyzer
-    for field in FIELDS:
-        postings = s.reader().postings(field, stem) if _known(s.reader(), field, stem) else None
-        if postings is None or not postings.is_active():
+def correction(vocab: Vocabulary, word: str, floor: int = 0) -> str | None:
+    """The best replacement for one lowercased word, or None."""
+    own = vocab.frequency(word)
+    need = max(floor + 1, MARGIN * own, 1)
+    if need > vocab.top:  # no word is common enough to replace it
+        return None
+    best: tuple[float, str] | None = None
+    for dist, other in vocab.within(word, 2, prefix=1):
+        if other == word:
             continue
-        text = s.stored_fields(postings.id()).get(field, "")
-        for token in analyzer(text, chars=True, removestops=False):
-            if token.text == stem:
-                return text[token.startchar : token.endchar].lower()
-    return None
+        count = vocab.frequency(other)
+        if count < need:
+            continue
+        score = math.log(count) - DISTANCE_COST * dist
+        if best is None or score > best[0] or (score == best[0] and other < best[1]):
+            best = (score, other)
+    return best[1] if best else None
 
 
-def suggest(handle: SearcherHandle, text: str, q: Query) -> str | None:
-    """The query with unknown words corrected, or None when nothing needs correcting."""
-    s = handle.searcher
-    reader = s.reader()
-    analyzer = s.schema["body"].analyzer
-    changed = False
+def suggest(vocab: Vocabulary, text: str, total: int) -> str | None:
+    """The query with misspelt words corrected, or None when nothing needs correcting;
+    ``total`` is how many articles the query itself matched."""
     out = text
-    words = _WORD_RE.findall(text)[:MAX_WORDS]
-    for word in words:
-        if word.upper() in {"AND", "OR", "NOT", "TO"}:
+    changed = False
+    for word in _WORD_RE.findall(text)[:MAX_WORDS]:
+        if word.upper() in OPERATORS and word.isupper():
             continue
-        stems = [t.text for t in analyzer(word)]
-        if not stems or any(_known(reader, f, stems[0]) for f in FIELDS):
-            continue
-        corrector = handle.cached("corrector:body", lambda: s.corrector("body"))
-        candidates = corrector.suggest(stems[0], limit=1, maxdist=2, prefix=1)
-        if not candidates:
-            continue
-        spelled = _surface(handle, candidates[0])
-        if spelled and spelled != word.lower():
-            out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", spelled, out, count=1)
+        fixed = correction(vocab, word.lower(), total)
+        if fixed:
+            out = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", fixed, out, count=1)
             changed = True
     return out if changed else None

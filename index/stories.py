@@ -16,7 +16,7 @@ what filtering by that value then shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -71,7 +71,8 @@ def values_for(record: Record, groups: Mapping[str, str] | None) -> dict[str, in
     the second, and within a second puts the story's first article (whose id labels it)
     before its copies."""
     story = (groups or {}).get(record.id, record.id)
-    return {STORY: int(story, 16), CAPTURED: _seconds(record.ingested_at) * 2 + (story != record.id)}
+    captured = record.captured_at or record.ingested_at  # a WARC's capture time, else when it was stored
+    return {STORY: int(story, 16), CAPTURED: _seconds(captured) * 2 + (story != record.id)}
 
 
 def _column(reader: IndexReader, name: str, size: int, dtype: str) -> np.ndarray:
@@ -192,9 +193,11 @@ def _distinct(groups: np.ndarray, values: np.ndarray, width: int) -> np.ndarray:
     return np.bincount(pairs % width, minlength=width)
 
 
-def story_facets(cols: Columns, collapsed: Collapsed, *, limit: int = 20,
+def story_facets(cols: Columns, collapsed: Collapsed, groups: Callable[[str], Any], *, limit: int = 20,
                  month: bool = False) -> dict[str, list[FacetValue]]:
-    """Facet counts of stories: each value counts the stories with a matching copy having it."""
+    """Facet counts of stories: each value counts the stories with a matching copy having it;
+    ``groups`` gives a facet's values folded (``index.facets.groups``: values that differ
+    only in case are one value, as every facet count has them)."""
     matched = collapsed.matched
     group_of = np.full(cols.size, -1, dtype=np.int64)
     group_of[matched] = collapsed.groups
@@ -210,9 +213,10 @@ def story_facets(cols: Columns, collapsed: Collapsed, *, limit: int = 20,
             continue
         docs = cols.docs[spec.name]
         keep = group_of[docs] >= 0
-        values = cols.values[spec.name]
-        counts = _distinct(group_of[docs[keep]], cols.vals[spec.name][keep].astype(np.int64), max(1, len(values)))
-        out[spec.name] = _ranked(counts, values, limit)
+        folded = groups(spec.name)
+        values = folded.of[cols.vals[spec.name][keep]].astype(np.int64)
+        counts = _distinct(group_of[docs[keep]], values, max(1, len(folded.names)))
+        out[spec.name] = _ranked(counts, folded.names, limit)
     if month:
         months = (days[dated] // 100).astype(np.int64)
         if len(months):

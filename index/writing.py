@@ -86,7 +86,7 @@ def merge(location: IndexLocation, credit: float, written: int) -> tuple[int, fl
     """Merge segments within the credit earned by the documents written so far (see
     index.merging); returns the documents rewritten and the credit left."""
     credit += merging.CREDIT_RATIO * written
-    budget = max(merging.MIN_BUDGET, credit)
+    budget = merging.budget(credit, written)
     ix = location.open()
     try:
         rewritten = merging.merge(ix, budget, limitmb=WRITER_LIMITMB)

@@ -7,6 +7,7 @@ message and exit code 1.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -34,6 +35,15 @@ class _Group(click.Group):
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:
+            if os.environ.get("ARCHIVE_DEBUG"):
+                raise
+            detail = " ".join(str(exc).split())[:300]
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {detail} (set ARCHIVE_DEBUG=1 for the traceback)"
+            ) from exc
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

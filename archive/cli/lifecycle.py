@@ -17,13 +17,15 @@ import click
 from archive.contract.errors import StoreError
 from archive.operations.export import FORMATS
 
-from .options import filter_options, json_option, request_for, wait_option
+from .options import ByteSize, filter_options, json_option, request_for, wait_option
 from .output import emit_json, print_diff, print_report, shown
 from .progress import Progress
 from .support import open_archive
 
 if TYPE_CHECKING:
+    from archive.contract.search import SearchRequest
     from archive.operations.reextract import ReextractOutcome
+    from archive.operations.service import Archive
 
 # ---------------------------------------------------------------------------- versions
 
@@ -139,7 +141,12 @@ def _write_to(path: str | None, write: Callable[[Any], int]) -> int:
     if path is None or path == "-":
         return write(sys.stdout)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+    if not os.path.isdir(folder):
+        raise StoreError(f"{path}: cannot write the export: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot write the export: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             count = write(fh)
@@ -154,15 +161,23 @@ def _write_to(path: str | None, write: Callable[[Any], int]) -> int:
 
 @click.command()
 @click.argument("query", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "warc")), default="jsonl", show_default=True,
+              help="jsonl or csv: the records; warc: every version's original and its record, as WARC/1.1.")
 @filter_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--max-size", type=ByteSize(), default=None,
+              help="With --format warc and -o: start a new numbered file once one reaches this size (e.g. 1G).")
 @click.option("--watches", is_flag=True, help="Write the saved searches and their marks instead of records.")
 @click.pass_context
 def export(ctx: click.Context, query: tuple[str, ...], fmt: str, filters: dict[str, tuple[str, ...]],
-           since: str | None, until: str | None, output: str | None, watches: bool) -> None:
-    """Write records out (all of them, or every match of QUERY and the filters), or with
-    --watches the saved searches."""
+           since: str | None, until: str | None, output: str | None, max_size: int | None, watches: bool) -> None:
+    """Write records out (all of them, or every match of QUERY and the filters); with
+    --format warc, the original captures with their headers and records, as WARC; with
+    --watches, the saved searches."""
+    if max_size is not None and (fmt != "warc" or not output or output == "-"):
+        raise click.UsageError("--max-size needs --format warc and -o FILE")
+    if watches and fmt == "warc":
+        raise click.UsageError("--watches writes JSON Lines or CSV, not WARC")
     archive = open_archive(ctx, create=False)
     if watches:
         if query or any(filters.values()) or since or until:
@@ -174,9 +189,25 @@ def export(ctx: click.Context, query: tuple[str, ...], fmt: str, filters: dict[s
     request = None
     if query or any(filters.values()) or since or until:
         request = request_for(query, filters, since, until)
+    if fmt == "warc":
+        _export_warc(archive, request, output, max_size)
+        return
     count = _write_to(output, lambda out: archive.export(out, fmt, request))
     if output:
         click.echo(f"exported {count} records to {shown(output)}", err=True)
+
+
+def _export_warc(archive: Archive, request: SearchRequest | None, output: str | None, max_size: int | None) -> None:
+    if output is None or output == "-":
+        stdout = sys.stdout.buffer
+        if stdout.isatty():
+            raise click.UsageError("a WARC is binary: give -o FILE.warc.gz, or send stdout to a file or a pipe")
+        done = archive.export_warc(stdout, request)
+        stdout.flush()
+    else:
+        done = archive.export_warc(output, request, max_size=max_size)
+    where = f" to {', '.join(done.files)}" if done.files else ""
+    click.echo(f"exported {done.versions} versions of {done.articles} articles{where}", err=True)
 
 
 COMMANDS = (diff, reextract, forget, check, export)

@@ -52,3 +52,25 @@ def request_for(query: tuple[str, ...], filters: dict[str, tuple[str, ...]], sin
     """The search request that a command's arguments and filter options describe."""
     return SearchRequest(query=" ".join(query), filters={k: v for k, v in filters.items() if v},
                          since=since, until=until, **rest)
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: ``1000000``, ``500K``, ``100M``, ``1G`` (powers of 1024)."""
+
+    name = "SIZE"
+    _UNITS = {"": 1, "B": 1, "K": 2**10, "KB": 2**10, "KIB": 2**10, "M": 2**20, "MB": 2**20, "MIB": 2**20,
+              "G": 2**30, "GB": 2**30, "GIB": 2**30, "T": 2**40, "TB": 2**40, "TIB": 2**40}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().replace(" ", "")
+        digits = text.rstrip("KMGTIB")
+        unit = text[len(digits):]
+        try:
+            size = int(float(digits) * self._UNITS[unit])
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size (like 100M or 1G)", param, ctx)
+        if size < 1:
+            self.fail(f"{value!r} is not a positive size", param, ctx)
+        return size

@@ -92,6 +92,8 @@ def print_record(record: Record) -> None:
         meta.append(f"updated {record.updated}")
     if record.site:
         meta.append(record.site)
+    if record.captured_at:
+        meta.append(f"captured {record.captured_at}")
     click.echo(shown(" · ".join(meta)))
     if record.url:
         click.echo(shown(record.url))
@@ -130,7 +132,8 @@ def print_diff(diff: VersionDiff) -> None:
 def print_report(report: CheckReport) -> None:
     for line in report.repaired:
         click.echo(f"repaired: {shown(line)}")
-    click.echo(f"{report.records} records, {report.originals} originals, {report.indexed} indexed documents, "
+    kept = f", WARC headers of {report.warc_headers} captures" if report.warc_headers else ""
+    click.echo(f"{report.records} records, {report.originals} originals{kept}, {report.indexed} indexed documents, "
                f"{report.pending} queued index changes")
     stale = f"; {report.stale} extracted by an older cleaner (run 'archive reextract')" if report.stale else ""
     click.echo(f"cleaner {report.cleaner_version}: " + ", ".join(

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from archive.contract.errors import InputError
 from archive.contract.search import HISTOGRAMS, SORTS
 
 from .options import filter_options, json_option, request_for
@@ -86,16 +85,14 @@ def _extract_json(record: Record, path: str) -> dict[str, Any]:
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Clean pages and print them, storing nothing."""
-    from archive.operations.sources import extract_file, find_inputs  # the HTML parser only when needed
+    from archive.operations.sources import extract_items  # the HTML parser only when needed
 
     failed = 0
     first = True
-    for path in find_inputs(paths):
-        try:
-            record = extract_file(path)
-        except InputError as exc:
+    for path, record, reason in extract_items(paths):
+        if record is None:
             failed += 1
-            click.echo(f"error: {shown(exc)}", err=True)
+            click.echo(f"error: {shown(path)}: {shown(reason)}", err=True)
             continue
         if as_json:
             emit_json(_extract_json(record, path))

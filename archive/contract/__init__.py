@@ -9,7 +9,7 @@ from .exports import lazy
 
 _WHERE = {
     "Inventory": ".backend", "SearchBackend": ".backend",
-    "Capture": ".captures",
+    "Capture": ".captures", "Envelope": ".captures",
     "now_utc": ".clock",
     "ArchiveError": ".errors", "BusyError": ".errors", "InputError": ".errors", "NotFoundError": ".errors",
     "QueryError": ".errors", "RequestError": ".errors", "StoreError": ".errors",

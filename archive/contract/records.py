@@ -36,6 +36,10 @@ class Record:
     updated: str | None = None
     """When the page says it was last changed, if later than ``published`` (last, so CSV
     columns keep their places)."""
+    captured_at: str | None = None
+    """When the page was fetched (ISO 8601), as its source says (a WARC record's
+    ``WARC-Date``; provenance ``captured_at`` names the source), None when unknown.
+    Never read as the publication date.  After ``updated``, so CSV columns keep their places."""
 
     @property
     def year(self) -> int | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 
-CLEANER_VERSION = "6"
+CLEANER_VERSION = "9"
 """Bumped whenever extraction output can change, so stale records can be found and re-extracted."""
 
 
@@ -26,6 +26,11 @@ class Settings:
     max_page_bytes: int = 50 * 2**20  # a capture larger than this is refused
     page_seconds: float = 20.0  # a page whose extraction takes longer is refused
     worker_memory_mb: int = 3072  # address space of each extraction process
+    # A longer page is read without its scripts, styles and comments, and cut to this if
+    # still longer (a parsed tree costs about 100 times its text's size in memory).
+    max_parse_chars: int = 4_000_000
+    max_page_nodes: int = 100_000  # elements and strings: the parse stops there, a prefix is read
+    max_tree_depth: int = 256  # elements nested deeper are not made; their text is kept
 
     # ingest, re-extraction and index updates
     sync_every: int = 2000  # stored articles before a long ingest's first index update

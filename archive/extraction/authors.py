@@ -40,6 +40,18 @@ _NOT_NAMES = {
     "the author", "authors", "by", "written by", "posted by", "admin user", "user",
 }
 _USERNAME_RE = re.compile(r"^[a-z0-9]+(?:[._][a-z0-9]+)+$")
+# A credit's label: the writer's is dropped ("Текст: Иван Петров", "Text: Jane Doe"); any other
+# credit ("Photo: Jane Doe", "Foto: ...") names someone who did not write the article.
+_WRITING_LABEL_RE = re.compile(r"^(?:текст|text|texte|testo|tekst|tekstas|words|story)\s*:\s*", re.I)
+_OTHER_CREDIT_RE = re.compile(
+    r"^(?:photos?|fotos?|foto\w*|bilder?|images?|video|illustrations?|grafik|graphics?|"
+    r"фото|видео|credits?|source|quelle|mitarbeit)\s*:", re.I)
+# A job title instead of a name: "AP Auto Writer", "Entertainment Writer", "SFist Contributor".
+_ROLE_WORDS = frozenset({
+    "writer", "writers", "editor", "editors", "reporter", "reporters", "correspondent",
+    "columnist", "contributor", "contributors", "photographer", "producer", "redakteur",
+    "redakteurin", "redaktion", "journalist", "journalistin", "intern", "newsroom",
+})
 
 
 def unescape(text: str) -> str:
@@ -70,7 +82,7 @@ def _is_last_first(text: str, parts: list[str]) -> bool:
 
 
 def _tidy(part: str) -> str:
-    part = part.strip(" ,:;-–—|•·\"'[]{}*")
+    part = part.strip(" ,:;-–—|•·\"'[]{}*").lstrip(".!?/\\ ")
     if part.count("(") != part.count(")"):
         part = part.strip("()")
     if part.endswith(".") and not re.search(r"(?:\b\w|\.\w+)\.$", part):
@@ -79,6 +91,9 @@ def _tidy(part: str) -> str:
 
 
 def _names_in(text: str) -> list[str]:
+    if _OTHER_CREDIT_RE.match(text):
+        return []
+    text = _WRITING_LABEL_RE.sub("", text)
     text = PREFIX_RE.sub("", text).strip()
     text = re.sub(r"\S+@\S+\.\w+", "", text)
     text = _ROLE_TAIL_RE.sub("", text)
@@ -102,6 +117,8 @@ def _plausible(name: str) -> bool:
     folded = name.lower()
     if folded in _NOT_NAMES or PREFIX_RE.match(name) and not PREFIX_RE.sub("", name):
         return False
+    if folded.split()[-1] in _ROLE_WORDS or ":" in name:
+        return False  # a role ("Auto Writer") or a label left on the name
     if any(ch.isdigit() for ch in name.split(",")[0]):
         return False
     if name.startswith(("http", "www.", "@")) or "/" in name or _USERNAME_RE.match(name):
@@ -150,11 +167,17 @@ def names_organisation(name: str) -> bool:
     return bool(_ORG_WORDS_RE.search(name))
 
 
+_ARTICLES = frozenset({"the", "die", "der", "das", "la", "el", "le", "les", "il", "lo", "los",
+                       "las", "het", "os", "as"})
+
+
 def looks_like_person(name: str) -> bool:
-    """Two to four capitalised words and nothing an organisation calls itself."""
+    """Two to four capitalised words and nothing an organisation calls itself (a name that
+    starts with an article, "Die Tagespresse", "La República", is a title, not a person's)."""
     words = name.split()
     return (
         2 <= len(words) <= 4
+        and words[0].lower() not in _ARTICLES
         and all(w[:1].isupper() and not w.isupper() for w in words if len(w) > 1)
         and not _ORG_WORDS_RE.search(name)
     )

@@ -73,6 +73,8 @@ SIBLING_PROSE = 1000
 with this share of the article's prose or this much prose."""
 WHOLE_PAGE_PROSE = 1000
 """A page read whole (all of it looked like furniture) needs this much prose to be kept."""
+END_AFTER = 400
+"""A "Related articles" or "Comments" line ends the article only after this much text."""
 CONTENT_SHARE = 0.66
 """The article is the deepest element holding at least this share of the page's prose."""
 
@@ -134,15 +136,20 @@ def _rejoin_body(soup: BeautifulSoup) -> None:
     body = soup.body
     if body is None:
         return
+    # An element holding the body (a <frameset> around it) is no stray: moved into the body,
+    # it would become its own descendant, and every later walk of the tree a loop.
+    holders = {id(parent) for parent in body.parents}
     strays: list[PageElement] = []
     for top in list(soup.contents):
         if not isinstance(top, Tag):
             continue
         if top.name != "html":
-            strays.append(top)
+            if id(top) not in holders:
+                strays.append(top)
             continue
         for child in list(top.contents):
-            if child is body or (isinstance(child, Tag) and child.name == "head"):
+            if child is body or id(child) in holders or (isinstance(child, Tag)
+                                                          and child.name == "head"):
                 continue
             if isinstance(child, Tag) or (type(child) is NavigableString and child.strip()):
                 strays.append(child)
@@ -153,6 +160,18 @@ def _rejoin_body(soup: BeautifulSoup) -> None:
             stray.decompose()
         else:
             body.append(stray.extract())
+
+
+_CONTENT_NAME_RE = re.compile(r"^(?:entry|article|post|story|content|body|text)(?:[-_]?(?:body|content|text))?$",
+                              re.I)
+_DISCUSSION_RE = re.compile(r"comment|repl|respon|review|disqus|forum|thread|discussion", re.I)
+
+
+def _named_content(tag: Tag) -> bool:
+    """A class or id token names the element as the content, and none as the discussion."""
+    tokens = _attr_tokens(tag)
+    return (any(_CONTENT_NAME_RE.match(t) for t in tokens)
+            and not _DISCUSSION_RE.search(" ".join(tokens)))
 
 
 def _holds_the_article(tag: Tag, stats: TextMass, prose_limit: float) -> bool:
@@ -179,30 +198,53 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
                     maybe.append((node, kind))
         elif isinstance(node, Comment):
             comments.append(node)
-    for comment in comments:
-        comment.extract()
-    for tag in never:
-        if not _gone(tag):
-            tag.decompose()
+    remove_all(comments)
+    remove_all(never)
     if not furniture:
         return
     stats = measure(body)
     limit = WRAPPER_SHARE * max(1, stats.text_of(body))
     prose_limit = WRAPPER_SHARE * stats.mass_of(body)
+    # Decided first, removed together: the figures were measured before any removal, so
+    # the order changes nothing, and one pass per parent finds every child to remove.
+    furniture_found: list[Tag] = []
     for tag, kind in maybe:
-        if _gone(tag):
-            continue
         text = stats.text_of(tag)
         if kind == "hidden":
             # Tabs, "read more" folds and streamed page parts are hidden until a script
             # shows them; menus and pop-ups are not written as paragraphs.
             mass = stats.mass_of(tag)
             if mass < HIDDEN_PROSE or mass < 0.5 * text:
-                tag.decompose()
+                furniture_found.append(tag)
         # A wrapper holds most of the page in text that is not links; a mega-menu does not.
-        elif text <= limit or (tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
-                               and not _holds_the_article(tag, stats, prose_limit)):
-            tag.decompose()
+        # An element named both as content and as a widget ("entry share") that holds most
+        # of the page's prose is the article, whatever else its name says.
+        elif (text <= limit and not (stats.mass_of(tag) > prose_limit and _named_content(tag))) or (
+                tag.name in _MENU_TAGS and stats.link_density(tag) > 0.5
+                and not _holds_the_article(tag, stats, prose_limit)):
+            furniture_found.append(tag)
+    remove_all(furniture_found)
+
+
+def remove_all(nodes: list[Tag] | list[Comment]) -> None:
+    """Take every node out of the tree (and wipe the elements), visiting each parent's
+    children once: bs4 finds a node in its parent by scanning the parent's children, which
+    for thousands of siblings (the entries of a long comment thread) is quadratic."""
+    by_parent: dict[int, tuple[Tag, set[int]]] = {}
+    for node in nodes:
+        parent = node.parent
+        if parent is not None:
+            by_parent.setdefault(id(parent), (parent, set()))[1].add(id(node))
+    for parent, ids in by_parent.values():
+        if _gone(parent):
+            continue  # removed with an ancestor already
+        contents = parent.contents
+        for i in range(len(contents) - 1, -1, -1):
+            node = contents[i]
+            if id(node) in ids:
+                node.extract(_self_index=i)
+                if isinstance(node, Tag):
+                    node.decompose()
 
 
 def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
@@ -319,7 +361,9 @@ def filter_blocks(blocks: list[str], title: str | None = None) -> list[str]:
     title_folded = (title or "").strip().lower()
     for block in blocks:
         if ends_article(block) and out:
-            break
+            if sum(map(len, out)) >= END_AFTER:
+                break
+            continue  # a related box's heading above the text, its links gone: not the end
         if is_boilerplate_line(block):
             continue
         if title_folded and block.strip().lower() == title_folded and not out:
@@ -364,9 +408,29 @@ def clean_html(soup: BeautifulSoup, title: str | None = None, furniture: bool = 
     nodes = _widen(best, stats)
     blocks = [b for node in nodes for b in _blocks(node)]
     if sum(map(len, blocks)) < LINK_PAGE_SHARE * sum(stats.text_of(n) for n in nodes):
-        # Nearly all of it is links: a listing or a link directory, whose links are its content.
+        # Nearly all of it is links: a listing or a link directory, whose links are its content,
+        # unless they are a menu ("Home | About | Contact"), which is no article at all.
         blocks = [b for node in nodes for b in _blocks(node, keep_links=True)]
+        if is_menu(blocks):
+            return []
     return filter_blocks(drop_repeated_runs(blocks), title)
+
+
+_ITEM_SPLIT_RE = re.compile(r"\s[|•·/»>–-]\s|\s{2,}")
+MENU_ITEM_WORDS = 3
+"""Links of at most this many words are menu entries; a listing's links are headlines."""
+
+
+def is_menu(blocks: list[str]) -> bool:
+    """True for link text that is only menu entries: every item, a block or a piece of one
+    between separators, of a few words and no figures (a shop's "Radios (4)" counts what a
+    category holds: a listing)."""
+    items = [item for block in blocks for item in _ITEM_SPLIT_RE.split(block) if item.strip()]
+    return bool(items) and all(len(item.split()) <= MENU_ITEM_WORDS
+                               and not _COUNT_RE.search(item) for item in items)
+
+
+_COUNT_RE = re.compile(r"\(\d[\d,.]*\)")
 
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:

@@ -15,6 +15,8 @@ from charset_normalizer import from_bytes
 
 from archive.contract.errors import InputError
 
+from .charsets import SINGLE_BYTE_CODECS, codec_for_label
+
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\x1f\x8b", "gzip-compressed data"),
@@ -31,7 +33,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"OggS", "an Ogg media file"),
     (b"\x00\x00\x00\x18ftyp", "an MP4 video"),
     (b"\x00\x00\x00\x20ftyp", "an MP4 video"),
-    (b"WARC/", "a WARC file (not yet importable)"),
+    (b"WARC/", "a WARC file, not a page"),
 )
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -42,41 +44,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# Labels whose WHATWG meaning is a superset codec: pages labelled latin-1 are really cp1252,
-# GB2312 pages use GBK characters, Shift_JIS pages use Microsoft's extensions.
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin-1": "cp1252",
-    "latin1": "cp1252",
-    "l1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
-    "iso-8859-9": "cp1254",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "windows-31j": "cp932",
-    "euc-kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "big5": "big5hkscs",
-    "tis-620": "cp874",
-    "utf8": "utf-8",
-    "unicode": "utf-16",
-}
-
 _CENTRAL_EUROPEAN = {"cp1250", "iso8859-2"}
-_LATIN_FAMILY = {"cp1252", "cp1250", "cp1254", "iso8859-15", "iso8859-2"}
 
 _DECL_RE = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
     rb"""|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
 )
+
+_PARAM_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
@@ -85,25 +61,17 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 class Decoded:
     text: str
     encoding: str
-    how: str  # "bom", "declared", "detected", "utf-8"
-
-
-def _codec(label: str) -> str | None:
-    label = label.strip().lower()
-    label = _ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+    how: str  # "bom", "http", "declared", "detected", "utf-8"
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in its first few kilobytes, as a Python codec name."""
+    """The charset a page declares in its first few kilobytes, as a Python codec name; None
+    when it declares none or a label browsers do not know (charsets.py)."""
     match = _DECL_RE.search(data[:16384])
     if not match:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii", "replace")
-    return _codec(label)
+    return codec_for_label(label)
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -130,9 +98,25 @@ def _is_multibyte_utf8(data: bytes) -> bool:
     return any(b >= 0x80 for b in data)
 
 
-def decode(data: bytes, path: str = "<bytes>") -> Decoded:
-    """Decode a page's bytes, or raise InputError saying why they are not a text page."""
-    if not data.strip():
+def charset_of(content_type: str | None) -> str | None:
+    """The codec an HTTP ``Content-Type`` names (``text/html; charset=UTF-8``), or None."""
+    match = _PARAM_CHARSET_RE.search(content_type or "")
+    return codec_for_label(match.group(1)) if match else None
+
+
+def media_type(content_type: str | None) -> str | None:
+    """``text/html`` out of ``Text/HTML; charset=utf-8``; None when there is none."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media or None
+
+
+def decode(data: bytes, path: str = "<bytes>", *, http_charset: str | None = None) -> Decoded:
+    """Decode a page's bytes, or raise InputError saying why they are not a text page.
+
+    ``http_charset`` is the codec the server named for them (``charset_of``): after a
+    byte-order mark, it comes before the page's own declaration, as in browsers, and is
+    checked against the bytes the same way."""
+    if not data or data.isspace():
         raise InputError(path, "empty file")
     what = sniff_binary(data)
     if what:
@@ -148,15 +132,15 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     if b"\x00" in data[:4096]:
         raise InputError(path, "binary data (NUL bytes), not a page")
 
+    if http_charset:
+        found = _declared(data, http_charset, "http", path)
+        if found:
+            return found
     declared = declared_charset(data)
     if declared:
-        if declared in _LATIN_FAMILY and _is_multibyte_utf8(data):
-            # UTF-8 bytes labelled as a single-byte charset: the label is wrong.
-            return _checked(data.decode("utf-8"), "utf-8", "detected", path)
-        try:
-            return _checked(data.decode(declared), declared, "declared", path)
-        except (UnicodeDecodeError, LookupError):
-            pass  # a wrong label: fall through to detection
+        found = _declared(data, declared, "declared", path)
+        if found:
+            return found
 
     try:
         return _checked(data.decode("utf-8"), "utf-8", "utf-8", path)
@@ -166,7 +150,9 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     best = from_bytes(data[:262144]).best()
     if best is None or best.encoding is None:
         raise InputError(path, "undecodable bytes: no text encoding fits this file")
-    codec = _codec(best.encoding) or best.encoding
+    # The detector names Python codecs; the browsers' superset is used where there is one.
+    codec = (codec_for_label(best.encoding) or codec_for_label(best.encoding.replace("_", "-"))
+             or codecs.lookup(best.encoding).name)
     if declared == "utf-8" and codec in _CENTRAL_EUROPEAN:
         # A page that claims UTF-8 but is not was almost always saved by a Western editor:
         # byte statistics cannot tell Latin-1 German or French from cp1250, browsers and
@@ -177,6 +163,18 @@ def decode(data: bytes, path: str = "<bytes>") -> Decoded:
     except (UnicodeDecodeError, LookupError):
         text = data.decode(codec, errors="replace")
     return _checked(text, codec, "detected", path)
+
+
+def _declared(data: bytes, codec: str, how: str, path: str) -> Decoded | None:
+    """The bytes read as a declared codec, or None when they do not fit it."""
+    if codec in SINGLE_BYTE_CODECS and _is_multibyte_utf8(data):
+        # UTF-8 bytes labelled as a one-byte charset: the label is wrong (a page in such a
+        # charset whose bytes form valid multi-byte UTF-8 sequences throughout is not met).
+        return _checked(data.decode("utf-8"), "utf-8", "detected", path)
+    try:
+        return _checked(data.decode(codec), codec, how, path)
+    except (UnicodeDecodeError, LookupError):
+        return None  # a wrong label: the caller falls through to the next evidence
 
 
 _DOUBLE_UTF8_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf]{1,3}")
@@ -244,3 +242,67 @@ def truncation_reason(text: str) -> str | None:
             return "truncated HTML: the page stops in the middle of a tag"
         return "truncated HTML: the page stops mid-text before </body></html>"
     return None
+
+
+_HEAVY_OPEN_RE = re.compile(rb"""<(script|style)\b([^>]*)>|<!--|=\s*(["'])[^"'<>]{4096}""", re.I)
+_CLOSE_RE = {b"script": re.compile(rb"</script\s*>", re.I), b"style": re.compile(rb"</style\s*>", re.I)}
+
+
+def within_size(data: bytes, limit: int) -> tuple[bytes, bool]:
+    """A page of more than ``limit`` bytes, reduced to what the cleaner can use.
+
+    First what is never read goes: script bodies (JSON-LD kept), styles, comments, attribute
+    values of over 4 KiB (inline images, serialized state). A page still longer is cut at
+    the last tag that starts before the limit (or at the limit, in a page of long text
+    runs). Returns the bytes and whether they were cut.
+
+    It works on the bytes, before decoding, so that a 50 MB page never exists as a 50 MB
+    string (four times that, in the worst case): ``<``, ``>``, quotes and tag names are
+    ASCII, and no byte of a multi-byte character in a charset that keeps ASCII is one of
+    them (UTF-16 and UTF-32 pages are not given here). Every search runs forward from where
+    the last one ended and copying stops at the limit, so the work is linear in the page's
+    length and the memory in the limit, whatever the page holds.
+    """
+    if len(data) <= limit:
+        return data, False
+    pieces: list[bytes] = []
+    total = kept = pos = 0
+
+    def take(start: int, end: int, then: bytes = b"") -> None:
+        nonlocal total
+        piece = data[start : min(end, start + limit - total + 1)] + then
+        pieces.append(piece)
+        total += len(piece)
+
+    for match in _HEAVY_OPEN_RE.finditer(data):
+        if total > limit:
+            break
+        if match.start() < pos:
+            continue  # inside what the last match removed
+        name, quote = (match.group(1) or b"").lower(), match.group(3)
+        if name == b"script" and b"ld+json" in match.group(2).lower():
+            continue
+        if quote:  # a long attribute value: kept as an empty one
+            end = data.find(quote, match.end())
+            take(kept, match.start(), b'=""')
+            pos = kept = len(data) if end < 0 else end + 1
+        elif name:  # the element kept, its content not
+            closer = _CLOSE_RE[name].search(data, match.end())
+            take(kept, match.end())
+            pos, kept = (len(data), len(data)) if closer is None else (closer.end(), closer.start())
+        else:  # a comment
+            end = data.find(b"-->", match.end())
+            take(kept, match.start())
+            pos = kept = len(data) if end < 0 else end + 3
+    if total <= limit:
+        take(kept, len(data))
+    out = b"".join(pieces)
+    if len(out) <= limit:
+        return out, False
+    end = out.rfind(b"<", 0, limit)
+    return out[: end if end > limit // 2 else limit], True
+
+
+def wide_unicode(data: bytes) -> bool:
+    """UTF-16 or UTF-32 by its byte-order mark: a charset that does not keep ASCII."""
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))  # UTF-32's start so too

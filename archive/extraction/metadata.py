@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from bs4 import BeautifulSoup
 
@@ -38,7 +38,7 @@ from .pagescan import PageScan, element_text, scan
 from .printed_dates import printed_date, visible_date, visible_updated
 from .soup import class_string
 from .titles import choose_title, strip_site_suffix
-from .urls import fold_url
+from .urls import fold_url, split_url
 
 # ------------------------------------------------------------------------ printed page
 
@@ -106,7 +106,7 @@ def _choose_authors(meta: Metadata, sources: list[tuple[str, list[str]]]) -> Non
     sites = _site_names(meta)
     cleaned: list[tuple[str, list[str]]] = []
     for source, raw in sources:
-        names = clean_authors(raw, () if _personal_site(raw, meta.site) else sites)
+        names = authors_of_page(raw, meta)
         if names:
             cleaned.append((source, names))
     if not cleaned:
@@ -142,6 +142,12 @@ _LINES = frozenset({"byline-headline", "byline"})
 _PRINTED = _LINES | {"byline-box"}
 
 
+def authors_of_page(raw: list[str], meta: Metadata) -> list[str]:
+    """Person names from a page's byline strings, without the site's name standing in for
+    one (unless the site is named after its author)."""
+    return clean_authors(raw, () if _personal_site(raw, meta.site) else _site_names(meta))
+
+
 def _personal_site(raw: list[str], site: str | None) -> bool:
     """A personal site is named after its author: a person's name there is no site name,
     however the markup spells it ("annette thurmon" on the site "Annette Thurmon")."""
@@ -174,7 +180,9 @@ def _is_front_page(url: str | None) -> bool:
     """The site's home page: nothing after the host but an index file (and tracking)."""
     if not url:
         return False
-    parts = urlsplit("//" + fold_url(url))
+    parts = split_url("//" + fold_url(url))
+    if parts is None:
+        return False
     keys = {k for k, _ in parse_qsl(parts.query)} - {"srsltid"}
     return parts.path.strip("/").lower() in ("", "index.html", "index.php", "home") and not keys
 
@@ -191,8 +199,12 @@ def _site_names(meta: Metadata) -> tuple[str, ...]:
     return tuple(n for n in (meta.site or "", *_hosts(meta.url)) if n)
 
 
-def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metadata:
-    """Everything but the body, read before the cleaner removes the page around it."""
+def extract_metadata(soup: BeautifulSoup, now: datetime | None = None, *,
+                     fetched_from: str | None = None) -> Metadata:
+    """Everything but the body, read before the cleaner removes the page around it.
+
+    ``fetched_from`` is the address the page was fetched from (a WARC record's target URI):
+    its URL when the page names none."""
     meta = Metadata()
     page = scan(soup)
     # The "Updated" date the page prints is what it tells its readers; markup comes next.
@@ -201,10 +213,9 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     author_sources: list[tuple[str, list[str]]] = []
     from_json_ld(page, meta, author_sources, now)
     from_meta(page, meta, author_sources, now)
-    if meta.url and not re.match(r"^https?://", meta.url):
-        meta.url = None
-        meta.provenance.pop("url", None)
     _from_page(page, meta, now)
+    if fetched_from and re.match(r"^https?://", fetched_from):
+        meta.offer("url", fetched_from, "target-uri")
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
     if not meta.published:
@@ -229,5 +240,5 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None) -> Metada
     return meta
 
 
-__all__ = ["Metadata", "clean_authors", "extract_metadata", "site_from_url",
+__all__ = ["Metadata", "authors_of_page", "clean_authors", "extract_metadata", "site_from_url",
            "strip_site_suffix", "text_byline"]

@@ -1,29 +1,34 @@
 """The ingest pipeline: captures to stored, indexed articles.
 
-    sources (files, folders) -> read each capture once -> (seen before? unchanged)
-    -> extract a Record (in the pool) -> keep the original -> store record + version +
-    ingest sequence number + its place among copies of the same story + index-queue rows
-    in one transaction -> drain the queue into the index
+    sources (files, folders, WARC files) -> each input read once into items -> a capture
+    seen before? unchanged -> extract a Record (in the pool) -> keep the original -> store
+    record + version + source (+ its WARC headers) + ingest sequence number + its place
+    among copies of the same story + index-queue rows in one transaction -> drain the
+    queue into the index
 
-A capture that fails is reported with its reason and changes nothing; the batch goes on.
+A WARC revisit resolves to the capture whose payload it repeats; whatever is skipped (not a
+page, a request record...) is counted by reason.  A capture that fails is reported with its
+reason and changes nothing; the batch goes on.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archive.contract.captures import Capture
 from archive.contract.clock import now_utc
-from archive.extraction.extract import identity_of
+from archive.contract.records import Record
+from archive.extraction.extract import capture_identity
 from archive.storage.store import RecordStore
 
 from .copies import Copies
 from .indexing import Cadence, sync
+from .items import Failure, Item, Read, Revisit, Skip
 from .pool import ExtractionPool, Task
-from .sources import read_file
+from .sources import Inputs, read_inputs
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -33,9 +38,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     path: str
-    status: str  # new | updated | unchanged | failed
+    status: str  # new | updated | unchanged | failed | skipped
     article_id: str | None = None
     reason: str | None = None
+    size: int = 0  # bytes of the input it accounts for: what a progress bar advances by
 
 
 @dataclass(slots=True)
@@ -44,12 +50,17 @@ class IngestSummary:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0
     indexed: int = 0
-    outcomes: list[Outcome] = field(default_factory=list)
+    failures: list[Outcome] = field(default_factory=list)
+    skipped_by_reason: Counter[str] = field(default_factory=Counter)
 
     def add(self, outcome: Outcome) -> None:
         setattr(self, outcome.status, getattr(self, outcome.status) + 1)
-        self.outcomes.append(outcome)
+        if outcome.status == "skipped":
+            self.skipped_by_reason[outcome.reason or "skipped"] += 1
+        elif outcome.reason:
+            self.failures.append(outcome)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -58,7 +69,9 @@ class IngestSummary:
             "unchanged": self.unchanged,
             "failed": self.failed,
             "indexed": self.indexed,
-            "errors": [{"path": o.path, "reason": o.reason} for o in self.outcomes if o.reason],
+            "errors": [{"path": o.path, "reason": o.reason} for o in self.failures],
+            "skipped": self.skipped,
+            "skipped_by_reason": dict(sorted(self.skipped_by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
         }
 
 
@@ -101,6 +114,11 @@ class Ingester:
         self.store: RecordStore = workspace.writer()
         self.copies = Copies(self.store)
         self._update: _BackgroundSync | None = None
+        # Revisits of captures read but not stored yet (in the pool): payload digests and
+        # record ids of those captures, and the revisits waiting for each.  Both hold only
+        # what is in flight, so they stay as small as the pool's window.
+        self._in_flight: dict[str, str] = {}
+        self._waiting: dict[str, list[Revisit]] = {}
 
     def close(self) -> None:
         try:
@@ -108,47 +126,93 @@ class Ingester:
         finally:
             self.store.close()
 
-    def read(self, path: str) -> Capture | Outcome:
-        """The file's capture when it needs extracting, else the Outcome that says why not."""
-        try:
-            capture = read_file(path)
-        except IsADirectoryError:
-            return Outcome(path, "failed", reason="is a directory")
-        except OSError as exc:
-            return Outcome(path, "failed", reason=f"cannot read: {exc.strerror or exc}")
+    def read(self, item: Read) -> Read | Outcome:
+        """The capture when it needs extracting, else the Outcome that says why not."""
+        capture = item.capture
         seen = self.store.source(capture.source)
         if seen is not None and seen["sha256"] == capture.sha256:
             current_id = self.store.article_for_sha(capture.sha256)
             if current_id:
-                return Outcome(path, "unchanged", current_id)
-        return self._known(capture) or capture
+                return Outcome(capture.name, "unchanged", current_id, size=item.size)
+        known = self._known(item)
+        if known:
+            return known
+        if item.envelope is not None:
+            for key in (item.envelope.payload_digest, item.envelope.record_id):
+                if key:
+                    self._in_flight[key] = capture.sha256
+        return item
 
-    def _known(self, capture: Capture) -> Outcome | None:
+    def _known(self, item: Read) -> Outcome | None:
         """Bytes stored before, as the current or an older version of some article: nothing
         new was captured, and an older capture never takes the place of a newer one."""
+        capture = item.capture
         known = self.store.version_owner(capture.sha256)
         if not known:
             return None
-        self.store.note_source(capture.source, capture.sha256, known[0], now_utc().isoformat())
-        return Outcome(capture.name, "unchanged", known[0])
+        self.store.note_source(capture.source, capture.sha256, known[0], now_utc().isoformat(), item.envelope)
+        return Outcome(capture.name, "unchanged", known[0], size=item.size)
 
-    def keep(self, capture: Capture, record: object, *, kept: bool = False) -> Outcome:
+    def keep(self, item: Read, record: Record, *, kept: bool = False) -> Outcome:
         """Store an extracted capture: its original first (unless ``kept`` already), then
-        record and queue row together."""
-        known = self._known(capture)
+        record, source, headers and queue row together."""
+        self._landed(item)
+        known = self._known(item)
         if known:  # a copy earlier in the same batch, extracted alongside this one
             return known
+        capture = item.capture
         if not kept:
             self.workspace.originals.put(capture.data, sha256=capture.sha256)
         try:
             with self.store.atomic():  # the record and its place among copies, together
-                saved = self.store.save(record, identity_of(record.url, capture.source), len(capture.data))
+                saved = self.store.save(record, capture_identity(record.url, capture), len(capture.data),
+                                        item.envelope)
                 self.copies.place(record)
         except BaseException:
             if not self.store.original_registered(capture.sha256):
                 self.workspace.originals.delete(capture.sha256)  # never stored: no file without its record
             raise
-        return Outcome(capture.name, saved.status, saved.article_id)
+        return Outcome(capture.name, saved.status, saved.article_id, size=item.size)
+
+    def failed(self, item: Read, reason: str | None) -> Outcome:
+        self._landed(item)
+        return Outcome(item.name, "failed", reason=reason, size=item.size)
+
+    def _landed(self, item: Read) -> None:
+        if item.envelope is not None:
+            for key in (item.envelope.payload_digest, item.envelope.record_id):
+                if key and self._in_flight.get(key) == item.capture.sha256:
+                    del self._in_flight[key]
+
+    def revisit(self, revisit: Revisit) -> Outcome | None:
+        """A revisit resolved to the article whose capture it repeats (``unchanged``), or
+        skipped when that capture was never kept; None while that capture is still being
+        extracted (``settled`` gives it then)."""
+        seen = self.store.source(revisit.source)
+        if seen is not None and self.store.version_owner(seen["sha256"]):
+            return Outcome(revisit.name, "unchanged", seen["article_id"], size=revisit.size)
+        for key in (revisit.payload_digest, revisit.refers_to):
+            if key and key in self._in_flight:
+                self._waiting.setdefault(self._in_flight[key], []).append(revisit)
+                return None
+        sha = None
+        if revisit.payload_digest:
+            sha = self.store.sha_for_digest(revisit.payload_digest)
+        if sha is None and revisit.refers_to:
+            sha = self.store.sha_for_record(revisit.refers_to)
+        return self._resolve(revisit, sha)
+
+    def settled(self, sha256: str) -> list[Outcome]:
+        """The revisits that were waiting for the capture with these bytes."""
+        return [self._resolve(revisit, sha256) for revisit in self._waiting.pop(sha256, [])]
+
+    def _resolve(self, revisit: Revisit, sha256: str | None) -> Outcome:
+        owner = self.store.version_owner(sha256) if sha256 else None
+        if owner is None:
+            return Outcome(revisit.name, "skipped", reason="revisit of a capture not stored (not a page, or not "
+                                                            "in this WARC or the archive)", size=revisit.size)
+        self.store.note_source(revisit.source, sha256 or "", owner[0], now_utc().isoformat())
+        return Outcome(revisit.name, "unchanged", owner[0], size=revisit.size)
 
     def sync_index(self, *, final: bool = True) -> int:
         """Index what is queued; return how many documents the updates finished here wrote.
@@ -168,45 +232,49 @@ class Ingester:
         return update.wait() if update is not None else 0
 
 
-def _outcomes(ingester: Ingester, files: Iterable[str], pool: ExtractionPool) -> Iterator[Outcome]:
-    """Each file's outcome, in order; extraction runs in the pool."""
+def _outcomes(ingester: Ingester, items: Iterable[Item], pool: ExtractionPool,
+              report: Callable[[Outcome], None]) -> Iterator[Outcome]:
+    """The outcome of each capture the pool extracted, in order.  Everything that needs no
+    extraction (unchanged, skipped, unreadable, revisits) goes to ``report`` as it is met,
+    so nothing piles up however many of them a WARC holds between two pages."""
 
-    def to_extract() -> Iterator[Task[None]]:
-        for path in files:
-            read = ingester.read(path)
-            if isinstance(read, Outcome):
-                done.append(read)
-            else:
-                yield Task(None, read)
+    def to_extract() -> Iterator[Task[Read]]:
+        for item in items:
+            if isinstance(item, Read):
+                read = ingester.read(item)
+                if isinstance(read, Outcome):
+                    report(read)
+                else:
+                    yield Task(read, read.capture)
+            elif isinstance(item, Revisit):
+                resolved = ingester.revisit(item)
+                if resolved is not None:
+                    report(resolved)
+            elif isinstance(item, Skip):
+                report(Outcome(item.name, "skipped", reason=item.reason, size=item.size))
+            elif isinstance(item, Failure):
+                report(Outcome(item.name, "failed", reason=item.reason, size=item.size))
 
-    # Files that need no extraction (unchanged, unreadable) are reported as they are met;
-    # extracted ones when their extraction comes back, in the order they were sent.
-    done: list[Outcome] = []
-    for item in pool.map(to_extract()):
-        yield from _drain(done)
-        if item.record is None:
-            yield Outcome(item.capture.name, "failed", reason=item.reason)
+    for extracted in pool.map(to_extract()):
+        read = extracted.tag
+        if extracted.record is None:
+            yield ingester.failed(read, extracted.reason)
         else:
-            yield ingester.keep(item.capture, item.record, kept=True)
-    yield from _drain(done)
-
-
-def _drain(done: list[Outcome]) -> Iterator[Outcome]:
-    while done:
-        yield done.pop(0)
+            yield ingester.keep(read, extracted.record, kept=True)
+        yield from ingester.settled(read.capture.sha256)
 
 
 def ingest(
     workspace: Workspace,
-    files: Iterable[str],
+    inputs: Inputs | Iterable[str],
     *,
     progress: Callable[[Outcome], None] | None = None,
     wait: float = 0.0,
     executor: Executor | None = None,
     sync_every: int | None = None,
 ) -> IngestSummary:
-    """Ingest files (as ``sources.find_inputs`` lists them) into a home; never raises for a
-    bad file.
+    """Ingest inputs (``Inputs``, or paths as ``sources.find_inputs`` lists them) into a
+    home; never raises for a bad file or record.
 
     Pages are extracted by ``executor`` (None: in this process); storing and indexing stay
     here.  The index is brought up to date every ``sync_every`` stored files and at the
@@ -216,15 +284,19 @@ def ingest(
     """
     summary = IngestSummary()
     pool = ExtractionPool(executor, originals=workspace.originals)
+
+    def note(outcome: Outcome) -> None:
+        summary.add(outcome)
+        if progress:
+            progress(outcome)
+
     with workspace.lock(wait):
         workspace.clear_scraps()
         ingester = Ingester(workspace)
         try:
             cadence = Cadence(sync_every, timed=sync_every is None, pending=ingester.store.count("index_queue") > 0)
-            for outcome in _outcomes(ingester, files, pool):
-                summary.add(outcome)
-                if progress:
-                    progress(outcome)
+            for outcome in _outcomes(ingester, read_inputs(inputs), pool, note):
+                note(outcome)
                 if outcome.status in {"new", "updated"}:
                     cadence.stored_one()
                 if cadence.due():

@@ -1,6 +1,7 @@
 """``archive check``: is everything stored still whole, and does the index match the records?
 
-    originals: every one a record or version names has a row, a file, and the right SHA-256
+    originals: every one a record or version names has a row, a file, and the right SHA-256;
+               kept WARC headers belong to an original the archive holds
     index: every record indexed exactly once and up to date, no document without a record,
            no change still waiting in the queue
     records: which cleaner version made each (stale ones and held-back re-extractions are
@@ -8,7 +9,8 @@
 
 ``repair`` fixes what can be fixed from what the archive holds: it re-queues and drains
 index changes (or rebuilds an index that cannot be opened), and restores a missing or
-damaged original from the file it was ingested from when that file still has the same bytes.
+damaged original from the file or WARC record it was ingested from when that still gives
+the same bytes, and drops WARC headers kept for originals the archive no longer holds.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from archive.contract.backend import SearchBackend
@@ -45,6 +46,7 @@ PENDING = "pending"
 ORIGINAL_UNRECORDED = "original-unrecorded"
 SCRAP = "scrap"
 STORE_DAMAGED = "store-damaged"
+HEADERS_ORPHAN = "headers-orphan"
 
 BATCH = 500
 
@@ -64,6 +66,7 @@ class Problem:
 class CheckReport:
     records: int = 0
     originals: int = 0
+    warc_headers: int = 0
     indexed: int = 0
     pending: int = 0
     cleaner_version: str = ""
@@ -87,6 +90,7 @@ class CheckReport:
             "ok": self.ok,
             "records": self.records,
             "originals": self.originals,
+            "warc_headers": self.warc_headers,
             "indexed": self.indexed,
             "pending": self.pending,
             "cleaner": {"current": self.cleaner_version, "records_by_version": self.cleaner_versions,
@@ -126,6 +130,10 @@ def _check_originals(
                 ORIGINAL_UNRECORDED, "an original on disk that no record names: the commit that stored it was "
                 "lost (a damaged or truncated -wal file); ingesting its source again brings the article back",
                 sha256=sha))
+    report.warc_headers = store.count("warc_headers")
+    for source, sha in store.headers_without_original():
+        report.problems.append(Problem(HEADERS_ORPHAN, f"WARC headers kept for {source}, whose original "
+                                       "the archive does not hold", sha256=sha))
 
 
 def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport, tick: Callable[[], None]) -> None:
@@ -146,15 +154,19 @@ def _check_index(store: RecordStore, backend: SearchBackend, report: CheckReport
             elif inventory.expected(record) != doc:
                 report.problems.append(Problem(INDEX_STALE, "index document differs from the record", doc["id"]))
 
-    for doc in inventory.documents():
-        report.indexed += 1
-        seen[doc["id"]] += 1
-        if seen[doc["id"]] == 2:
-            report.problems.append(Problem(INDEXED_TWICE, "record indexed more than once", doc["id"]))
-        batch.append(doc)
-        if len(batch) >= BATCH:
-            compare(batch)
-            batch = []
+    try:
+        for doc in inventory.documents():
+            report.indexed += 1
+            seen[doc["id"]] += 1
+            if seen[doc["id"]] == 2:
+                report.problems.append(Problem(INDEXED_TWICE, "record indexed more than once", doc["id"]))
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                compare(batch)
+                batch = []
+    except StoreError as exc:  # a segment that cannot be read: only a rebuild helps
+        report.problems.append(Problem(INDEX_UNUSABLE, str(exc)))
+        return
     compare(batch)
     last = ""
     while ids := store.ids_after(last, BATCH * 4):
@@ -230,12 +242,12 @@ def _check_scraps(workspace: Workspace, report: CheckReport) -> None:
 
 
 def _restore_original(store: RecordStore, originals: OriginalStore, sha: str) -> str | None:
-    for path in store.paths_for_sha(sha):
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            continue
-        if hashlib.sha256(data).hexdigest() == sha:
+    """Put a lost original back from a file or WARC record that still gives its bytes."""
+    from .sources import reread  # the page readers, only when something is to be restored
+
+    for path in dict.fromkeys(store.paths_for_sha(sha) + store.warc_sources(sha)):
+        data = reread(path)
+        if data is not None and hashlib.sha256(data).hexdigest() == sha:
             originals.delete(sha)
             originals.put(data, sha256=sha)
             store.register_original(sha, len(data), now_utc().isoformat())
@@ -276,6 +288,10 @@ def _repair(workspace: Workspace, store: RecordStore, first: CheckReport, done: 
     if dropped:
         store.drop_originals(dropped)
         done.append(f"dropped {len(dropped)} rows of originals a cut-short purge had already deleted")
+    orphaned = sorted({p.sha256 for p in first.problems if p.kind == HEADERS_ORPHAN and p.sha256})
+    if orphaned:
+        store.drop_headers(orphaned)
+        done.append(f"dropped the WARC headers of {len(orphaned)} originals the archive does not hold")
     if any(p.kind == SCRAP for p in first.problems):
         done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
     story_checks.repair(store, first.problems, done)  # before the index: a new story is a queued change

@@ -127,7 +127,12 @@ class Reextractor:
                     except StoreError as exc:
                         article.failures.append(f"version {row['version']}: {exc}")
                         continue
-                    capture = Capture.of(data, old.source_path, old.source_path)
+                    # The same hints as when it was ingested: address, capture time, charset.
+                    envelope = self.store.headers_for(old.source_path, row["sha256"])
+                    capture = Capture.of(data, old.source_path, old.source_path,
+                                         url=envelope.target_uri if envelope else None,
+                                         captured_at=old.captured_at,
+                                         content_type=envelope.content_type if envelope else None)
                     when = datetime.fromisoformat(old.ingested_at)
                     yield Task((article, row["version"], old), capture, when)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from archive.contract.search import SearchRequest, SearchResult, SimilarResult
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .reextract import ReextractOutcome, ReextractSummary
     from .sources import Inputs
     from .stories import CopiesResult
+    from .warc_export import WarcExport
     from .watch import WatchFeed, WatchRun, WatchView
 
 
@@ -49,7 +50,8 @@ class Archive:
     # ------------------------------------------------------------------ adding
 
     def inputs(self, paths: Iterable[str | os.PathLike[str]]) -> Inputs:
-        """The captures ``paths`` name (folders walked once), for ``ingest``."""
+        """What ``paths`` name (folders walked once: pages, WARC files, and what is skipped),
+        for ``ingest``; ``total_bytes`` is what its progress counts."""
         from .sources import Inputs
 
         return Inputs.find(paths)
@@ -69,7 +71,7 @@ class Archive:
         from .sources import Inputs
 
         inputs = paths if isinstance(paths, Inputs) else Inputs.find(paths)
-        with local_executor(jobs_for(jobs, len(inputs))) as executor:
+        with local_executor(jobs_for(jobs, inputs.expected_captures())) as executor:
             return ingest(self.workspace, inputs, progress=progress, wait=wait, executor=executor,
                           sync_every=sync_every)
 
@@ -146,6 +148,22 @@ class Archive:
         ids = None if request is None else self.workspace.backend.matching_ids(request)
         with self.workspace.reader() as store:
             return exporting.write(exporting.records_for(store, ids), out, fmt)
+
+    def export_warc(self, target: str | IO[bytes], request: SearchRequest | None = None, *,
+                    max_size: int | None = None) -> WarcExport:
+        """Write every version of every article (or of every match of ``request``) as WARC
+        records to ``target``: a file name (rolled over at ``max_size`` bytes into numbered
+        files) or a binary stream."""
+        from .warc_export import export_warc
+
+        ids = None if request is None else self.workspace.backend.matching_ids(request)
+        described = None
+        if request is not None:
+            described = f"the articles matching {request.query!r}" if request.query else "the articles"
+            described += " within filters" if request.filtered else ""
+        with self.workspace.reader() as store:
+            return export_warc(store, self.workspace.originals, ids, target, max_size=max_size,
+                               description=described)
 
     # ------------------------------------------------------------------ saved searches
 

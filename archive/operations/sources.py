@@ -1,12 +1,19 @@
-"""Where captures come from: files named on the command line, and the pages in folders.
+"""Where captures come from: files named on the command line, and the pages and web
+archives in folders.
 
-A folder is walked once, in a stable order; each file is read once, and its bytes hashed
-once, into a Capture.
+    paths -> Inputs (folders walked once: each file a page, a WARC, or skipped with a reason)
+          -> read_inputs: each input read once, in order, into items -- a capture to
+             ingest (``Read``), a WARC revisit to resolve, a skip or a failure -- each
+             naming itself and how many bytes of its input it took (for progress)
+
+A loose file is read through ``read_file`` only, gzip-compressed or not; WARC files are
+streamed record by record (``warc.read_warc``), so memory stays flat however large.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,65 +25,207 @@ from archive.contract.records import Record
 from archive.extraction.decode import looks_like_html
 from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, extract_capture
 
-_NOT_PAGES = frozenset({".gz", ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".json", ".tsv",
-                        ".csv", ".md", ".py", ".css", ".js"})
+from .items import Failure, Item, Read, Revisit, Skip, gunzip
+
+_NOT_PAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".ico", ".pdf", ".zip", ".json",
+                        ".tsv", ".csv", ".md", ".py", ".css", ".js", ".mp4", ".mp3", ".woff", ".woff2",
+                        ".cdx", ".cdxj", ".idx"})
+_GZIP_MAGIC = b"\x1f\x8b"
+WARC_BYTES_PER_CAPTURE = 16 * 1024
+"""For sizing the extraction pool before a WARC is read: about one page per 16 KiB."""
+
+PAGE, WARC, SKIP = "page", "warc", "skip"
 
 
-def _is_candidate(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
-        return True
-    if suffix in _NOT_PAGES:
-        return False
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file (or skipped folder) a set of paths names."""
+
+    path: str
+    kind: str  # page | warc | skip
+    size: int = 0
+    reason: str | None = None  # why it is skipped
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _head(path: Path, size: int = 4096) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            head = fh.read(4096)
+            head = fh.read(size)
     except OSError:
-        return True  # let the reader report why it cannot be read
-    return looks_like_html(head.decode("utf-8", "replace"))
+        return None
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            return zlib.decompressobj(31).decompress(head, size)
+        except zlib.error:
+            return b""
+    return head
 
 
-def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """Files named directly, and page files found under directories, in a stable order.
+def _is_warc_name(name: str) -> bool:
+    return name.endswith((".warc", ".warc.gz"))
 
-    Inside directories, hidden entries are skipped, and files are taken when their suffix
-    says page or their first bytes sniff as HTML; named files are always tried.
-    """
+
+def _classify(path: Path, named: bool) -> Entry:
+    """A file as a page, a WARC or a skip: by its name, else by its first bytes.  A file
+    named on the command line is always tried; one found in a folder must look the part."""
+    name = path.name.lower()
+    size = _size(path)
+    if _is_warc_name(name):
+        return Entry(str(path), WARC, size)
+    inner = name[:-3] if name.endswith(".gz") else name
+    suffix = Path(inner).suffix
+    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+        return Entry(str(path), PAGE, size)
+    head = _head(path)
+    if head is not None and head.startswith(b"WARC/"):
+        return Entry(str(path), WARC, size)
+    if named or head is None:
+        return Entry(str(path), PAGE, size)  # the reader says why it cannot be read, if it cannot
+    if suffix in _NOT_PAGES:
+        return Entry(str(path), SKIP, size, f"not a page ({suffix})")
+    if looks_like_html(head.decode("utf-8", "replace")):
+        return Entry(str(path), PAGE, size)
+    if name.endswith(".gz"):
+        return Entry(str(path), SKIP, size, "gzip file holding neither a page nor a WARC")
+    return Entry(str(path), SKIP, size, f"not a page ({suffix or 'no suffix'}, and its content is not HTML)")
+
+
+def _walk(folder: Path) -> Iterator[Entry]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                yield Entry(str(here / name), SKIP, 0, "hidden folder")
+            elif (here / name).is_symlink():
+                yield Entry(str(here / name), SKIP, 0, "link to a folder (not followed)")
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if name.startswith("."):
+                yield Entry(str(here / name), SKIP, _size(here / name), "hidden file")
+            else:
+                yield _classify(here / name, named=False)
+
+
+def find_entries(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Entry]:
+    """Every file the paths name, in a stable order: named files are always tried;
+    inside folders (read recursively) pages and WARC files are taken, and everything else
+    is listed as skipped, with the reason."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for name in sorted(filenames):
-                    if name.startswith("."):
-                        continue
-                    candidate = Path(dirpath) / name
-                    if _is_candidate(candidate):
-                        yield str(candidate)
+            yield from _walk(path)
         else:
-            yield str(path)
+            yield _classify(path, named=True)
+
+
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """The files to read (pages and WARC files) among the paths, in a stable order."""
+    for entry in find_entries(paths):
+        if entry.kind != SKIP:
+            yield entry.path
 
 
 @dataclass(frozen=True, slots=True)
 class Inputs:
-    """The files a set of paths names, found once (folders walked once)."""
+    """What a set of paths names, found once (folders walked once)."""
 
-    files: tuple[str, ...]
+    entries: tuple[Entry, ...]
 
     @classmethod
     def find(cls, paths: Iterable[str | os.PathLike[str]]) -> Inputs:
-        return cls(tuple(find_inputs(paths)))
+        return cls(tuple(find_entries(paths)))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files to read: pages and WARC files."""
+        return tuple(e.path for e in self.entries if e.kind != SKIP)
+
+    @property
+    def skipped(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.kind == SKIP)
+
+    @property
+    def total_bytes(self) -> int:
+        """Bytes of every input: what a progress bar counts (one WARC may hold thousands of
+        captures, so files alone would say little)."""
+        return sum(e.size for e in self.entries)
+
+    def expected_captures(self) -> int:
+        """About how many captures reading will give: one per page, a WARC by its size."""
+        return sum(1 if e.kind == PAGE else max(1, e.size // WARC_BYTES_PER_CAPTURE)
+                   for e in self.entries if e.kind != SKIP)
 
     def __len__(self) -> int:
-        return len(self.files)
+        return sum(1 for e in self.entries if e.kind != SKIP)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.files)
 
 
+# ---------------------------------------------------------------------------- reading
+
+
 def read_file(path: str) -> Capture:
-    """The capture a file holds; OSError when it cannot be read."""
-    return Capture.of(Path(path).read_bytes(), path, os.path.abspath(path))
+    """The capture a loose file holds (a gzip-compressed file: the page inside it);
+    OSError when it cannot be read, InputError when its compression is damaged."""
+    data = Path(path).read_bytes()
+    if data.startswith(_GZIP_MAGIC):
+        data = gunzip(data, path)
+    return Capture.of(data, path, os.path.abspath(path))
+
+
+def read_page(entry: Entry) -> Read | Failure:
+    try:
+        capture = read_file(entry.path)
+    except IsADirectoryError:
+        return Failure(entry.path, "is a directory", entry.size)
+    except OSError as exc:
+        return Failure(entry.path, f"cannot read: {exc.strerror or exc}", entry.size)
+    except InputError as exc:
+        return Failure(entry.path, exc.reason, entry.size)
+    return Read(capture, entry.size or len(capture.data))
+
+
+def read_inputs(inputs: Inputs | Iterable[str]) -> Iterator[Item]:
+    """Every item the inputs hold, in order: skips as found, pages read once, WARC files
+    streamed record by record."""
+    from .warc import read_warc  # warcio, only where web archives are read
+
+    entries = inputs.entries if isinstance(inputs, Inputs) else Inputs.find(inputs).entries
+    for entry in entries:
+        if entry.kind == SKIP:
+            yield Skip(entry.path, entry.reason or "skipped", entry.size)
+        elif entry.kind == WARC:
+            yield from read_warc(entry.path)
+        else:
+            yield read_page(entry)
+
+
+def reread(source: str) -> bytes | None:
+    """The bytes a stored source still gives (a file, or a WARC record at its offset), or
+    None when it can no longer be read: where a lost original may be restored from."""
+    path, hash_mark, offset = source.rpartition("#")
+    if hash_mark and offset.isdigit() and os.path.isfile(path):
+        from .warc import read_record_at
+
+        return read_record_at(path, int(offset))
+    try:
+        return read_file(source).data
+    except (OSError, InputError):
+        return None
 
 
 def extract_file(path: str | os.PathLike[str], *, now: datetime | None = None) -> Record:
@@ -87,3 +236,21 @@ def extract_file(path: str | os.PathLike[str], *, now: datetime | None = None) -
     except OSError as exc:
         raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
     return extract_capture(capture, now=now)
+
+
+def extract_items(paths: Iterable[str | os.PathLike[str]], *, now: datetime | None = None,
+                  ) -> Iterator[tuple[str, Record | None, str | None]]:
+    """(name, record, None) or (name, None, reason) for every capture the paths hold,
+    pages and WARC records alike, stored nowhere (``archive extract``); skips are left out."""
+    for item in read_inputs(Inputs.find(paths)):
+        if isinstance(item, Read):
+            try:
+                yield item.name, extract_capture(item.capture, now=now), None
+            except InputError as exc:
+                yield item.name, None, exc.reason
+        elif isinstance(item, Failure):
+            yield item.name, None, item.reason
+
+
+__all__ = ["Entry", "Failure", "Inputs", "Item", "Read", "Revisit", "Skip", "extract_file", "extract_items",
+           "find_entries", "find_inputs", "gunzip", "read_file", "read_inputs", "reread"]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from archive.contract.captures import Envelope
 from archive.contract.errors import NotFoundError
 from archive.contract.records import Record
 
@@ -109,9 +110,10 @@ class Articles(Database):
             return [(r[0], r[1]) for r in rows]
         raise ValueError(column)
 
-    def save(self, record: Record, identity: str, size: int) -> SaveResult:
-        """Store a record as its article's newest version and queue it for indexing, atomically
-        (within the caller's ``atomic`` block, if any), with the next ingest sequence number."""
+    def save(self, record: Record, identity: str, size: int, envelope: Envelope | None = None) -> SaveResult:
+        """Store a record as its article's newest version (with the headers its capture
+        came with, from a WARC) and queue it for indexing, atomically (within the caller's
+        ``atomic`` block, if any), with the next ingest sequence number."""
         with self.atomic():
             row = self.db.execute(
                 "SELECT id, version FROM articles WHERE id = ?", (record.id,)
@@ -142,6 +144,8 @@ class Articles(Database):
                 " VALUES (?, ?, ?, ?)",
                 (record.source_path, record.sha256, record.id, record.ingested_at),
             )
+            if envelope is not None:
+                self._keep_headers(record.source_path, record.sha256, envelope)
             self._queue(record.id, "index")
         return SaveResult("updated" if row else "new", record.id, version)
 
@@ -194,7 +198,7 @@ class Articles(Database):
         return {r[0]: r[1] for r in rows}
 
     def forget(self, article_id: str) -> list[str]:
-        """Remove an article, its versions, sources and held extractions, and queue its
+        """Remove an article, its versions, sources, kept headers and held extractions, and queue its
         removal from the index, in one transaction.  Returns the SHA-256 of the originals
         it used that no other article still refers to."""
         with self.atomic():
@@ -208,6 +212,10 @@ class Articles(Database):
                     (article_id, article_id),
                 )
             }
+            self.db.execute(
+                "DELETE FROM warc_headers WHERE source IN (SELECT path FROM sources WHERE article_id = ?)",
+                (article_id,),
+            )
             for table, column in (("articles", "id"), ("versions", "article_id"),
                                   ("sources", "article_id"), ("held", "article_id")):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
@@ -220,4 +228,5 @@ class Articles(Database):
                     (sha, sha),
                 ).fetchone() is None
             ]
+            self.db.executemany("DELETE FROM warc_headers WHERE sha256 = ?", [(sha,) for sha in orphans])
         return orphans

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from archive.contract.captures import Envelope
+
 from .database import Database
 
 
@@ -13,13 +15,17 @@ class Captures(Database):
     def source(self, path: str) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM sources WHERE path = ?", (path,)).fetchone()
 
-    def note_source(self, path: str, sha256: str, article_id: str, seen_at: str) -> None:
+    def note_source(self, path: str, sha256: str, article_id: str, seen_at: str,
+                    envelope: Envelope | None = None) -> None:
+        """Which article a source gave (with the headers it came with, from a WARC)."""
         with self.db:
             self.db.execute(
                 "INSERT OR REPLACE INTO sources(path, sha256, article_id, seen_at)"
                 " VALUES (?, ?, ?, ?)",
                 (path, sha256, article_id, seen_at),
             )
+            if envelope is not None:
+                self._keep_headers(path, sha256, envelope)
 
     def original_registered(self, sha256: str) -> bool:
         return self.db.execute("SELECT 1 FROM originals WHERE sha256 = ?", (sha256,)).fetchone() is not None

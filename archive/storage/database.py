@@ -3,7 +3,8 @@
 A record and its "index me" row are written in one transaction, so the index can always be
 brought up to date from the store, whatever was interrupted.  WAL mode lets searches read
 while an ingest writes.  The tables' rows are read and written by the mixins beside this
-module (articles, versions, queue, held, captures); ``store.RecordStore`` joins them.
+module (articles, versions, queue, held, captures, headers, copies, watches); ``store.RecordStore``
+joins them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
+from archive.contract.captures import Envelope
 from archive.contract.errors import DiskFullError, StoreError, disk_full
 from archive.contract.records import Record
 from archive.contract.settings import current
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Kept in SQLite's ``user_version``: a writer brings an older store up to it, once."""
 
 _SCHEMA = """
@@ -48,7 +50,10 @@ CREATE TABLE IF NOT EXISTS articles (
     cleaner_version TEXT NOT NULL,
     provenance TEXT NOT NULL,       -- JSON object: field -> where its value came from
     version INTEGER NOT NULL,
-    updated TEXT                    -- ISO 8601 or NULL: the page's last change, after published
+    -- ISO 8601 or NULL: updated, when the page last changed (after published); captured_at,
+    -- when it was fetched (a WARC record's WARC-Date)
+    updated TEXT,
+    captured_at TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
@@ -68,6 +73,20 @@ CREATE TABLE IF NOT EXISTS sources (
     article_id TEXT NOT NULL,
     seen_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS warc_headers (
+    source TEXT PRIMARY KEY,        -- as in sources.path: /abs/crawl.warc.gz#offset
+    sha256 TEXT NOT NULL,           -- the payload, as kept in originals
+    record_type TEXT NOT NULL,      -- response | resource
+    target_uri TEXT,
+    warc_date TEXT,
+    record_id TEXT,
+    payload_digest TEXT,
+    warc_headers TEXT NOT NULL,     -- the WARC header block as it was read
+    http_headers TEXT               -- the HTTP status line and headers, NULL for a resource
+);
+CREATE INDEX IF NOT EXISTS warc_headers_sha ON warc_headers(sha256);
+CREATE INDEX IF NOT EXISTS warc_headers_digest ON warc_headers(payload_digest);
+CREATE INDEX IF NOT EXISTS warc_headers_record ON warc_headers(record_id);
 CREATE TABLE IF NOT EXISTS held (
     article_id TEXT NOT NULL,
     version INTEGER NOT NULL,
@@ -84,9 +103,10 @@ CREATE TABLE IF NOT EXISTS index_queue (
 );
 """
 
-# Version 3: copies of one story (archive/storage/copies.py) and saved searches
+# Version 4: copies of one story (archive/storage/copies.py) and saved searches
 # (archive/storage/watches.py), and the ingest sequence (articles.seq, migrated below).
-_SCHEMA_3 = """
+# Version 3 (captured_at, warc_headers) is in _SCHEMA and _migrate.
+_SCHEMA_4 = """
 CREATE TABLE IF NOT EXISTS copy_signatures (
     sig INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
@@ -121,8 +141,12 @@ SEQ_KEY = "ingest_seq"
 COLUMNS = (
     "id", "url", "site", "title", "authors", "published", "language", "tags", "description",
     "body", "word_count", "sha256", "source_path", "ingested_at", "cleaner_version", "provenance",
-    "updated",
+    "updated", "captured_at",
 )
+
+
+ENVELOPE_FIELDS = ("record_type", "warc_headers", "http_headers", "target_uri", "warc_date", "record_id",
+                   "payload_digest")
 
 
 def row_to_record(row: sqlite3.Row) -> Record:
@@ -197,12 +221,12 @@ class Database:
     def _upgrade(self) -> None:
         self.db.executescript(_SCHEMA)
         self._migrate()
-        self.db.executescript(_SCHEMA_3)
+        self.db.executescript(_SCHEMA_4)
         # One transaction from here: a writer killed half-way leaves the old version number,
         # and the next one runs the migration again from the start.
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self._migrate_to_3()
+            self._migrate_to_4()
             self.db.execute(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
@@ -216,10 +240,13 @@ class Database:
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(versions)")}
         if "reextracted_at" not in columns:
             self.db.execute("ALTER TABLE versions ADD COLUMN reextracted_at TEXT")
-        if "updated" not in {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}:
+        articles = {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}
+        if "updated" not in articles:
             self.db.execute("ALTER TABLE articles ADD COLUMN updated TEXT")
+        if "captured_at" not in articles:
+            self.db.execute("ALTER TABLE articles ADD COLUMN captured_at TEXT")
 
-    def _migrate_to_3(self) -> None:
+    def _migrate_to_4(self) -> None:
         """The ingest sequence: articles stored before it get their row order (the order they
         were last stored in), and the counter starts after them."""
         if "seq" not in {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}:
@@ -274,8 +301,8 @@ class Database:
         return int(value) if value else 0
 
     def count(self, table: str) -> int:
-        if table not in {"articles", "originals", "versions", "sources", "index_queue", "copy_signatures",
-                         "copy_clusters", "watches"}:
+        if table not in {"articles", "originals", "versions", "sources", "index_queue", "warc_headers",
+                         "copy_signatures", "copy_clusters", "watches"}:
             raise ValueError(table)
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
@@ -291,6 +318,15 @@ class Database:
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value)
                 )
+
+    def _keep_headers(self, source: str, sha256: str, envelope: Envelope) -> None:
+        """Keep a web-archive capture's headers inside the caller's transaction, so they
+        are stored with its record or source row or not at all."""
+        self.db.execute(
+            f"INSERT OR REPLACE INTO warc_headers(source, sha256, {', '.join(ENVELOPE_FIELDS)}) "
+            f"VALUES (?, ?, {', '.join('?' * len(ENVELOPE_FIELDS))})",
+            (source, sha256, *(getattr(envelope, name) for name in ENVELOPE_FIELDS)),
+        )
 
     def _queue(self, article_id: str, op: str) -> None:
         """Queue an index change inside the caller's transaction (every table module writes one)."""

@@ -217,3 +217,23 @@ def test_a_small_box_beside_the_article_stays_out_a_lead_paragraph_comes_in() ->
     body = extract_bytes(page, "box.html").body
     assert body.startswith("The lead: inspectors visited forty mines")
     assert "Try our app" not in body and "Related Posts" not in body
+
+
+def test_a_related_heading_above_the_text_does_not_end_the_article() -> None:
+    # The related box's links are dropped as link lists; its heading stays behind, above
+    # the text, and used to cut everything after it.
+    body = ("<div class='ArticleBody'><h2>Bulls centre out</h2><p>7 January 2008</p>"
+            "<div><h4>Related Articles</h4><ul><li><a href='/1'>Another story</a></li></ul></div>"
+            + "".join(f"<p>Paragraph {i}: the centre was ruled out for six months after an operation "
+                      "on his knee, the team doctor said on Monday.</p>" for i in range(6)) + "</div>")
+    record = extract_bytes(f"<html><body>{body}</body></html>".encode(), "r.html", now=NOW)
+    assert "Paragraph 5: the centre" in record.body and "Another story" not in record.body
+
+
+def test_content_named_also_as_a_widget_is_still_the_article() -> None:
+    paras = "".join(f"<p>Absatz {i}: an der Spitze des Senders steht ein Wechsel bevor, die Amtszeit "
+                    "der Intendantin endet heute nach zwölf Jahren.</p>" for i in range(6))
+    html = (f"<html><body><nav>{'<a href=/x>Rubrik</a>' * 40}</nav><div class='entry share'>{paras}</div>"
+            f"<footer>{'<a href=/y>Impressum und Datenschutz</a> ' * 30}</footer></body></html>")
+    record = extract_bytes(html.encode(), "e.html", now=NOW)
+    assert "Absatz 5: an der Spitze" in record.body

@@ -23,7 +23,7 @@ def test_a_vanished_index_is_an_error_not_an_empty_index(tmp_path: Path) -> None
     location = IndexLocation(tmp_path / "index")
     location.open().close()
     shutil.rmtree(tmp_path / "index" / "gen-000001")
-    with pytest.raises(StoreError, match="reindex"):
+    with pytest.raises(StoreError, match="check --repair"):
         location.open()
     # Nothing was published in its place behind the user's back.
     assert location.current_name() == "gen-000001"

@@ -9,6 +9,7 @@ import pytest
 from archive.contract.errors import QueryError
 from archive.contract.search import SearchRequest
 from archive.operations.service import Archive
+from index.location import IndexLocation
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +110,12 @@ def test_refused_queries_say_why(archive: Archive, query: str, message: str) -> 
 
 
 def test_odd_queries_answer_without_errors(archive: Archive) -> None:
-    for query in ['"unclosed phrase', "missile AND", "OR", "((missile)", "title:", "\ud800", "the"]:
+    for query in ['"unclosed phrase', "missile AND", "OR", "((missile)", "title:", "the"]:
         archive.search(SearchRequest(query))
-    assert archive.search(SearchRequest("the")).total == 0  # stop words alone match nothing
+    # a stop word alone finds every article holding it
+    assert archive.search(SearchRequest("the")).total == archive.search(SearchRequest("")).total
+    with pytest.raises(QueryError, match="not UTF-8"):
+        archive.search(SearchRequest("\ud800"))
 
 
 def _write(path: Path, title: str, body: str, url: str | None = None) -> None:
@@ -209,3 +213,41 @@ def test_an_index_built_before_times_were_kept_still_takes_new_articles(
         archive.ingest([pages], jobs=1)
         hits = archive.search(SearchRequest("harbour", sort="newest")).hits
     assert [h.title for h in hits] == ["Harbour two", "Harbour one"]
+
+
+def test_an_index_of_the_first_analysis_still_searches_until_reindexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built before words were kept as written (Porter stems, no stop words) is
+    searched its own way; ``archive reindex`` brings it to the new analysis."""
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT
+
+    from index import location, schema
+
+    def first_schema():
+        fields = schema.build_schema()
+        for name in ("title", "body"):
+            fields.remove(name)
+            fields.add(name, TEXT(analyzer=StemmingAnalyzer(), stored=True))
+        return fields
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    _write(pages / "a.html", "Harbour one", "The missiles of the harbour froze.", "https://example.org/2024/05/01/one")
+    _write(pages / "b.html", "Harbour two", "A missile near the harbour thawed.", "https://example.org/2024/05/09/two")
+    monkeypatch.setattr(location, "build_schema", first_schema)
+    monkeypatch.setattr(location, "SCHEMA_VERSION", "1")
+    with Archive(tmp_path / "home") as archive:
+        archive.ingest([pages], jobs=1)
+    monkeypatch.undo()
+    with Archive(tmp_path / "home") as archive:
+        assert archive.search(SearchRequest("missiles")).total == 2  # Porter stems, as it was built
+        assert archive.search(SearchRequest('"missile near"')).total == 1
+        assert archive.search(SearchRequest("the")).total == 0  # its stop words were never indexed
+        archive.reindex()
+        folder = IndexLocation(tmp_path / "home" / "index").current_dir()
+        assert (folder / "SCHEMA_VERSION").read_text() == "2"
+        assert archive.search(SearchRequest("missiles")).total == 2
+        assert archive.search(SearchRequest("the")).total == 2
+        assert archive.search(SearchRequest('"missiles of the harbour"')).total == 1

@@ -44,12 +44,12 @@ def story_of(home: Path, article_id: str) -> str:
 
 
 def ingest(archive: Archive, *paths: Path) -> list[str]:
-    ids = []
-    summary = archive.ingest(paths)
-    assert summary.failed == 0, summary.outcomes
-    for outcome in summary.outcomes:
-        ids.append(outcome.article_id)
-    return ids
+    """Ingest ``paths``; the article id of each, in their order."""
+    seen = []
+    summary = archive.ingest(paths, progress=seen.append)
+    assert summary.failed == 0, summary.failures
+    by_name = {Path(o.path).name: o.article_id for o in seen}
+    return [by_name[p.name] for p in paths]
 
 
 def test_syndicated_copies_are_one_story_and_one_hit(tmp_path: Path) -> None:

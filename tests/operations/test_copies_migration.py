@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from archive.contract.search import SearchRequest
 from archive.operations.service import Archive
 from archive.storage.database import SCHEMA_VERSION
 from archive.storage.store import RecordStore
-from tests.operations.test_copies import OTHER, STORY, syndicated, write
+from tests.operations.test_copies import OTHER, STORY, ingest, syndicated, write
 
 NEW_TABLES = ("copy_signatures", "copy_buckets", "copy_clusters", "watches")
 
@@ -27,16 +29,17 @@ def _as_before(db_path: Path, version: int) -> None:
     db.close()
 
 
-def test_an_older_home_gets_its_sequence_and_tables_once_and_compares_on_rebuild(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [2, 3])
+def test_an_older_home_gets_its_sequence_and_tables_once_and_compares_on_rebuild(tmp_path: Path,
+                                                                                 version: int) -> None:
     pages = tmp_path / "pages"
     paths = [write(pages, "a.html", syndicated(1, STORY, title="Bridge", site="A", url="https://a.example/1")),
              write(pages, "b.html", syndicated(2, STORY, title="Bridge", site="B", url="https://b.example/1")),
              write(pages, "c.html", syndicated(3, OTHER, title="Concert", site="A", url="https://a.example/2"))]
     with Archive(tmp_path / "home") as archive:
-        summary = archive.ingest(paths)
-        ids = [o.article_id for o in summary.outcomes]
+        ids = ingest(archive, *paths)
     db_path = tmp_path / "home" / "archive.db"
-    _as_before(db_path, 2)
+    _as_before(db_path, version)
     with RecordStore.for_reading(db_path) as store:  # a reader first: a writer migrates, once
         assert store.schema_version() == SCHEMA_VERSION
         assert store.ids_by_seq() == ids and store.last_seq() == 3  # stored order kept

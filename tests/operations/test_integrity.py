@@ -96,9 +96,9 @@ def test_pending_changes_and_an_unusable_index(run, home: Path, tmp_path: Path) 
     shutil.rmtree(location.current_dir())
     report = _check(run, expect=1)
     assert report["problem_counts"] == {"index-unusable": 1}
-    assert "reindex" in report["problems"][0]["detail"]
+    assert "check --repair" in report["problems"][0]["detail"]
     # Searching says so instead of answering from an empty index.
-    assert "reindex" in run("search", "report", expect=1).stderr
+    assert "check --repair" in run("search", "report", expect=1).stderr
     repaired = _check(run, "--repair", expect=0)
     assert repaired["indexed"] == 5
     assert whoosh_index.exists_in(str(location.current_dir()))
@@ -229,3 +229,13 @@ def test_commits_lost_with_a_truncated_wal_are_found_and_a_rerun_brings_them_bac
     assert again["new"] == lost
     final = json.loads(run("--home", str(crashed), "check", "--json").stdout)
     assert final["ok"] and final["records"] == 10
+
+
+def test_a_lost_index_pointer_is_an_error_not_an_empty_index(run, home: Path, tmp_path: Path) -> None:
+    _setup(run, tmp_path)
+    (home / "index" / "CURRENT").unlink()
+    result = run("search", "report", expect=1)
+    assert "CURRENT pointer is missing" in result.stderr and "Traceback" not in result.stderr
+    assert _check(run, expect=1)["problem_counts"] == {"index-unusable": 1}
+    assert _check(run, "--repair", expect=0)["ok"]
+    assert json.loads(run("search", "--json").stdout)["total"] == 5

@@ -35,7 +35,7 @@ def test_an_unexpected_error_in_one_page_is_reported_and_the_batch_goes_on(
     monkeypatch.setattr(extraction, "extract_capture", breaks_on_one)
     with Archive(tmp_path / "home") as archive:
         summary = archive.ingest([_batch(tmp_path)], jobs=1)
-    failed = [o for o in summary.outcomes if o.status == "failed"]
+    failed = [o for o in summary.failures if o.status == "failed"]
     assert summary.new == 5 and len(failed) == 1
     assert failed[0].path.endswith("report-00002.html")
     assert failed[0].reason == "internal error: ValueError: a bug in a rule"
@@ -57,7 +57,7 @@ def test_a_page_that_takes_too_long_is_refused_in_time(tmp_path: Path, settings,
     with Archive(tmp_path / "home") as archive:
         summary = archive.ingest([_batch(tmp_path)], jobs=1)
     assert time.monotonic() - started < 10
-    reasons = {Path(o.path).name: o.reason for o in summary.outcomes if o.status == "failed"}
+    reasons = {Path(o.path).name: o.reason for o in summary.failures if o.status == "failed"}
     assert reasons == {"report-00003.html": "reading the page took longer than 0.5 s; refused"}
     assert summary.new == 5
 

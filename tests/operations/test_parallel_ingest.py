@@ -170,3 +170,15 @@ def test_the_index_update_schedule_by_count_and_by_clock(settings) -> None:
     waiting = Cadence(clock=lambda: now[0], pending=True)
     now[0] = 3.0
     assert waiting.due()
+
+
+def test_small_syncs_merge_small_segments_and_never_spend_saved_credit() -> None:
+    from index.merging import MIN_BUDGET, budget
+
+    # four one-article segments beside the whole index: only they are merged
+    assert choose([(10_000, 0)] + [(1, 0)] * FACTOR) == set(range(1, FACTOR + 1))
+    assert choose([(236, 0)] + [(1, 0)] * (FACTOR - 1)) == set()
+    # a one-file sync may spend no more than the minimum, whatever credit was saved
+    assert budget(credit=1_000_000, written=1) == MIN_BUDGET
+    assert budget(credit=1_000_000, written=10_000) > MIN_BUDGET
+    assert budget(credit=0, written=10_000) == MIN_BUDGET

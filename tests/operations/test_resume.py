@@ -30,5 +30,6 @@ def test_rerun_after_interruption_extracts_only_what_is_left(run, tmp_path: Path
     assert [line["status"] for line in lines[:-1]].count("unchanged") == 18
     assert set(lines[0]) == {"path", "status", "id", "reason"}
     assert lines[-1]["summary"] | {"errors": []} == {"new": 12, "updated": 0, "unchanged": 18, "failed": 0,
-                                                     "indexed": 12, "errors": []}
+                                                     "indexed": 12, "errors": [], "skipped": 0,
+                                                     "skipped_by_reason": {}}
     assert json.loads(run("check", "--json").stdout)["indexed"] == 30

@@ -62,7 +62,7 @@ def test_new_copies_of_a_story_already_reported_are_not_new(tmp_path: Path) -> N
                                                   url="https://d.example/2"))
         archive.ingest([third, fresh])
         news = archive.watch_run()[0].new
-        assert [h.site for h in news] == ["D"]  # the repost of a reported story is not news
+        assert [h.url for h in news] == ["https://d.example/2"]  # the repost of a reported story is not news
 
 
 def test_a_run_never_moves_past_what_the_index_has_not_got(tmp_path: Path) -> None:
