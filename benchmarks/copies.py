@@ -3,6 +3,7 @@
     python benchmarks/copies.py quality [--wcxb ../shared/bench/wcxb/dev] [--stories 300] [--jobs 2]
     python benchmarks/copies.py cost HOME100K WORK [--add 1000] [--share 0.3]
     python benchmarks/copies.py speed [--wcxb ../shared/bench/wcxb/dev] [--rounds 5]
+    python benchmarks/copies.py split HOME [--last 400]
 
 ``quality`` builds the labelled set (``benchmarks/copies_set.py``: each story a real page,
 its copies that story in other real pages' templates, retitled, cut, with editor's notes,
@@ -268,6 +269,30 @@ def speed(args: argparse.Namespace) -> None:
     print(f"datasketch / numpy: {ratio:.2f}x")
 
 
+def split(args: argparse.Namespace) -> None:
+    """The fingerprint and the candidates' bucket lookup of the last stored articles, timed apart."""
+    import sqlite3
+
+    from archive.extraction.fingerprint import fingerprint
+
+    db = sqlite3.connect(f"file:{Path(args.home) / 'archive.db'}?mode=ro", uri=True)
+    bodies = [r[0] for r in db.execute("SELECT body FROM articles ORDER BY seq DESC LIMIT ?", (args.last,))]
+    prints, lookups = [], []
+    for body in bodies:
+        began = time.perf_counter()
+        found = fingerprint(body)
+        prints.append(time.perf_counter() - began)
+        keys = found.keys()
+        began = time.perf_counter()
+        db.execute(f"SELECT s.article_id, s.digest, s.shingles, s.minhash, COUNT(*) AS n FROM copy_buckets b "
+                   f"JOIN copy_signatures s ON s.sig = b.sig WHERE b.key IN ({','.join('?' * len(keys))}) "
+                   "GROUP BY s.sig ORDER BY n DESC, s.article_id", keys).fetchall()
+        lookups.append(time.perf_counter() - began)
+    print(f"{len(bodies)} articles stored last, median {statistics.median(len(b.split()) for b in bodies)} words")
+    print(f"fingerprint: median {statistics.median(prints) * 1000:.2f} ms; candidates lookup: median "
+          f"{statistics.median(lookups) * 1000:.2f} ms")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,8 +315,11 @@ def main(argv: list[str] | None = None) -> None:
     s = sub.add_parser("speed")
     s.add_argument("--wcxb", default=str(DEFAULT_WCXB))
     s.add_argument("--rounds", type=int, default=5)
+    t = sub.add_parser("split")
+    t.add_argument("home")
+    t.add_argument("--last", type=int, default=400)
     args = parser.parse_args(argv)
-    {"quality": quality, "cost": cost, "speed": speed}[args.command](args)
+    {"quality": quality, "cost": cost, "speed": speed, "split": split}[args.command](args)
 
 
 if __name__ == "__main__":
