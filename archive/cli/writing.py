@@ -29,9 +29,11 @@ if TYPE_CHECKING:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes extracting pages (default: one per core).")
 @click.option("--verbose", "-v", is_flag=True, help="List every file and WARC record skipped, with the reason.")
+@click.option("--follow-links", is_flag=True,
+              help="Read links in folders that lead out of them (skipped by default, with a line).")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: bool, wait: float,
-           index_every: int, jobs: int | None, verbose: bool) -> None:
+           index_every: int, jobs: int | None, verbose: bool, follow_links: bool) -> None:
     """Store and index article pages: files, folders (recursively) and WARC files.
 
     Unchanged captures are skipped; a changed file updates its article. Each file or WARC
@@ -40,14 +42,16 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, as_lines: 
     any failed.
     """
     archive = open_archive(ctx)
-    inputs = archive.inputs(paths)
+    from archive.operations.sources import LINK_SKIPS  # the extraction modules, only to ingest
+
+    inputs = archive.inputs(paths, follow_links=follow_links)
 
     with Progress("ingesting", enabled=not as_json and not as_lines) as bar:
         bar.start(inputs.total_bytes)  # bytes: one WARC may hold thousands of captures
 
         def report(outcome: Outcome) -> None:
             if outcome.status == "skipped":
-                if verbose:
+                if verbose or (outcome.reason or "").startswith(LINK_SKIPS):
                     click.echo(f"skipped: {shown(outcome.path)}: {shown(outcome.reason)}", err=True)
             else:
                 if outcome.status == "failed":

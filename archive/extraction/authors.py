@@ -200,6 +200,10 @@ def _writing_credits(text: str) -> str:
     return ", ".join(kept)
 
 
+_BYLINE_CHARS = 500
+"""Longer than any byline met, even one naming ten people with their roles."""
+
+
 def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]:
     """Person names from byline strings, without site names standing in for a person."""
     sites = {_fold(s) for s in site_names if s and _fold(s)}
@@ -207,7 +211,9 @@ def clean_authors(raw: list[str], site_names: tuple[str, ...] = ()) -> list[str]
     for item in raw:
         if not item:
             continue
-        text = re.sub(r"\s+", " ", unescape(str(item))).strip()
+        text = re.sub(r"\s+", " ", unescape(str(item)[:_BYLINE_CHARS * 4])).strip()
+        if len(text) > _BYLINE_CHARS:
+            continue  # a paragraph or a flood of markup, not a byline (and costly to take apart)
         if len(_CREDIT_RE.findall(text)) >= 2:
             text = _writing_credits(text)
         for name in _names_in(text):

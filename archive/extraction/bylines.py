@@ -244,8 +244,10 @@ def _author_link(h1s: list[Tag]) -> str | None:
 def _date_then_name(text: str) -> str | None:
     """"Dec 19, 2025 · Niko Matsakis on behalf of ...": the date and the name in one string;
     the name is the capitalised words, not what follows them."""
+    if len(text) > 120:
+        return None  # before the split: a long run of spaces costs it quadratic time
     pieces = re.split(r"\s+[·•|]\s+", text, maxsplit=1)
-    if len(pieces) != 2 or len(text) > 120 or not is_dateline(pieces[0]):
+    if len(pieces) != 2 or not is_dateline(pieces[0]):
         return None
     words = re.match(r"(?:[A-Z][\w'’.-]*\s*)+", pieces[1])
     name = words.group(0).strip() if words else ""

@@ -60,15 +60,22 @@ Item = Read | Revisit | Skip | Failure
 
 
 
+def _amount(size: int) -> str:
+    return f"{size / 2**20:.3g} MiB" if size >= 2**20 else f"{size:,} bytes"
+
+
 def gunzip(data: bytes, name: str) -> bytes:
-    """The bytes a gzip stream holds, at most one byte past the page size limit (so a
-    small file that unpacks to gigabytes costs no more than that); InputError if damaged."""
+    """The bytes a gzip stream holds; InputError if damaged, or as soon as it unpacks past
+    the page size limit (a small file that unpacks to gigabytes costs no more than that)."""
     limit = current().max_page_bytes + 1
     inflater = zlib.decompressobj(31)
     try:
         out = inflater.decompress(data, limit)
     except zlib.error as exc:
         raise InputError(name, f"damaged gzip data: {exc}") from exc
-    if len(out) < limit and not inflater.eof:
+    if len(out) == limit:
+        raise InputError(name, f"gzip data expands past the size limit ({_amount(limit - 1)}), "
+                               "not expanded further")
+    if not inflater.eof:
         raise InputError(name, "truncated gzip data: the compressed stream stops early")
     return out

@@ -49,12 +49,13 @@ class Archive:
 
     # ------------------------------------------------------------------ adding
 
-    def inputs(self, paths: Iterable[str | os.PathLike[str]]) -> Inputs:
+    def inputs(self, paths: Iterable[str | os.PathLike[str]], *, follow_links: bool = False) -> Inputs:
         """What ``paths`` name (folders walked once: pages, WARC files, and what is skipped),
-        for ``ingest``; ``total_bytes`` is what its progress counts."""
+        for ``ingest``; ``total_bytes`` is what its progress counts.  Links in a folder that
+        lead out of it are skipped unless ``follow_links``."""
         from .sources import Inputs
 
-        return Inputs.find(paths)
+        return Inputs.find(paths, follow_links=follow_links)
 
     def ingest(
         self,

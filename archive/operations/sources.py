@@ -13,6 +13,7 @@ streamed record by record (``warc.read_warc``), so memory stays flat however lar
 from __future__ import annotations
 
 import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 from archive.contract.captures import Capture
 from archive.contract.errors import InputError
 from archive.contract.records import Record
+from archive.contract.settings import current
 from archive.extraction.decode import looks_like_html
 from archive.extraction.extract import HTML_SUFFIXES, TEXT_SUFFIXES, extract_capture
 
@@ -75,11 +77,52 @@ def _is_warc_name(name: str) -> bool:
     return name.endswith((".warc", ".warc.gz"))
 
 
-def _classify(path: Path, named: bool) -> Entry:
+_NOT_REGULAR = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+LINK_SKIPS = ("link to a file outside the folder", "broken or looping link")
+"""Skips shown even without ``--verbose``: what a folder's links would have read."""
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read (a named pipe blocks, a device never ends), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    what = next((what for test, what in _NOT_REGULAR if test(mode)), "not a file")
+    return "is a directory" if what == "a directory" else f"not a regular file ({what})"
+
+
+def _link_skip(path: Path, root: Path | None, follow_links: bool) -> str | None:
+    """Why a link found in a folder is not followed, or None: a loop or a dangling link, or
+    (unless ``follow_links``) one that leads out of the folder given."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return LINK_SKIPS[1]
+    if follow_links or root is None or target.is_relative_to(root):
+        return None
+    return f"{LINK_SKIPS[0]} ({target}; ingest --follow-links reads it)"
+
+
+def _classify(path: Path, named: bool, root: Path | None = None, follow_links: bool = False) -> Entry:
     """A file as a page, a WARC or a skip: by its name, else by its first bytes.  A file
-    named on the command line is always tried; one found in a folder must look the part."""
+    named on the command line is always tried; one found in a folder must look the part,
+    be a regular file, and (unless ``follow_links``) not be a link out of the folder."""
     name = path.name.lower()
     size = _size(path)
+    if not named:
+        why = _link_skip(path, root, follow_links) if path.is_symlink() else None
+        try:
+            why = why or not_regular(path.stat().st_mode)
+        except OSError as exc:
+            why = why or f"cannot read: {exc.strerror or exc}"
+        if why:
+            return Entry(str(path), SKIP, 0, why)
+    else:
+        try:
+            if not_regular(path.stat().st_mode):
+                return Entry(str(path), PAGE, 0)  # the reader refuses it in one line, unopened
+        except OSError:
+            return Entry(str(path), PAGE, 0)
     if _is_warc_name(name):
         return Entry(str(path), WARC, size)
     inner = name[:-3] if name.endswith(".gz") else name
@@ -100,7 +143,8 @@ def _classify(path: Path, named: bool) -> Entry:
     return Entry(str(path), SKIP, size, f"not a page ({suffix or 'no suffix'}, and its content is not HTML)")
 
 
-def _walk(folder: Path) -> Iterator[Entry]:
+def _walk(folder: Path, follow_links: bool = False) -> Iterator[Entry]:
+    root = folder.resolve()
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
         kept = []
@@ -116,17 +160,17 @@ def _walk(folder: Path) -> Iterator[Entry]:
             if name.startswith("."):
                 yield Entry(str(here / name), SKIP, _size(here / name), "hidden file")
             else:
-                yield _classify(here / name, named=False)
+                yield _classify(here / name, named=False, root=root, follow_links=follow_links)
 
 
-def find_entries(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Entry]:
+def find_entries(paths: Iterable[str | os.PathLike[str]], *, follow_links: bool = False) -> Iterator[Entry]:
     """Every file the paths name, in a stable order: named files are always tried;
     inside folders (read recursively) pages and WARC files are taken, and everything else
     is listed as skipped, with the reason."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path)
+            yield from _walk(path, follow_links)
         else:
             yield _classify(path, named=True)
 
@@ -145,8 +189,8 @@ class Inputs:
     entries: tuple[Entry, ...]
 
     @classmethod
-    def find(cls, paths: Iterable[str | os.PathLike[str]]) -> Inputs:
-        return cls(tuple(find_entries(paths)))
+    def find(cls, paths: Iterable[str | os.PathLike[str]], *, follow_links: bool = False) -> Inputs:
+        return cls(tuple(find_entries(paths, follow_links=follow_links)))
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -180,8 +224,20 @@ class Inputs:
 
 def read_file(path: str) -> Capture:
     """The capture a loose file holds (a gzip-compressed file: the page inside it);
-    OSError when it cannot be read, InputError when its compression is damaged."""
-    data = Path(path).read_bytes()
+    OSError when it cannot be read, InputError when it is no regular file, too large, or
+    its compression is damaged.  Opened without waiting (a named pipe is refused, never
+    waited on) and read no further than the size limit."""
+    limit = current().max_page_bytes
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb", closefd=True) as fh:
+        found = os.fstat(fd)
+        why = not_regular(found.st_mode)
+        if why:
+            raise InputError(path, why)
+        data = fh.read(limit + 1) if found.st_size <= limit else b""
+    if found.st_size > limit or len(data) > limit:
+        size = max(found.st_size, len(data))
+        raise InputError(path, f"file too large ({size // 2**20} MiB; the limit is {limit // 2**20} MiB)")
     if data.startswith(_GZIP_MAGIC):
         data = gunzip(data, path)
     return Capture.of(data, path, os.path.abspath(path))
@@ -190,8 +246,6 @@ def read_file(path: str) -> Capture:
 def read_page(entry: Entry) -> Read | Failure:
     try:
         capture = read_file(entry.path)
-    except IsADirectoryError:
-        return Failure(entry.path, "is a directory", entry.size)
     except OSError as exc:
         return Failure(entry.path, f"cannot read: {exc.strerror or exc}", entry.size)
     except InputError as exc:

@@ -112,3 +112,32 @@ def test_random_queries_search_or_are_refused(ingested_home: Path, text: str) ->
         except QueryError:
             return
         assert result.total >= len(result.hits)
+
+
+def test_5000_random_query_strings_search_or_are_refused_in_time(ingested_home: Path) -> None:
+    """Through the whole query layer (parse, expand, search, facets, snippets): a result or
+    a QueryError, never anything else, each well within the query time limit."""
+    import time
+
+    from archive.contract.settings import current
+
+    rng = random.Random(17)
+    fields = ["author:", "site:", "tag:", "year:", "title:", "published:", "url:", "AND ", " OR ", "NOT ",
+              "m?ss*", "missile~2", "\x00", "\u202e", "\udcff", "🚀", "中文", "*", "~", "^3", "[1 TO", "\"", " "]
+    slowest, slowest_text = 0.0, ""
+    refused = 0
+    with Archive(ingested_home) as archive:
+        archive.search(SearchRequest(query="warm up"))  # opening the index is no query's cost
+        for _ in range(5000):
+            text = "".join(rng.choice(_PIECES + fields) for _ in range(rng.randint(0, 12)))
+            began = time.thread_time()  # CPU time, as the query limit counts it: load cannot fail this
+            try:
+                result = archive.search(SearchRequest(query=text, limit=5))
+                assert result.total >= len(result.hits)
+            except QueryError:
+                refused += 1
+            if time.thread_time() - began > slowest:
+                slowest, slowest_text = time.thread_time() - began, text
+    print(f"5000 random queries: {refused} refused, most CPU {slowest * 1000:.0f} ms: {slowest_text!r}")
+    assert slowest < current().query_seconds
+    assert 0 < refused < 5000

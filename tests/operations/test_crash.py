@@ -39,6 +39,21 @@ def _killed_after(home: Path, args: tuple[str, ...], seconds: float) -> bool:
     return killed
 
 
+def _killed_when(home: Path, args: tuple[str, ...], happened, timeout: float = 120) -> bool:
+    """Start an archive command and SIGKILL it as soon as ``happened()`` is true (polled),
+    unless it has ended first; True when it was killed."""
+    proc = subprocess.Popen(archive_command(home, *args), env=ENV,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline and not happened():
+        time.sleep(0.05)
+    killed = proc.poll() is None
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return killed
+
+
 def _assert_intact(figures) -> None:
     print("crash figures:", figures.to_dict())
     assert figures.records_lost == 0
@@ -139,9 +154,7 @@ def test_reextract_killed_at_any_moment_loses_nothing_and_resumes(tmp_path: Path
     def total(query: str) -> int:
         return json.loads(run("search", query, "--json", "--limit", "1").stdout)["total"]
 
-    started = time.monotonic()
     assert run("ingest", str(tmp_path / "pages")).returncode == 0
-    took = time.monotonic() - started  # about what re-extracting them all takes
     articles = total("")
     # What an older cleaner left: a share line in every body, another cleaner version.
     db = sqlite3.connect(home / "archive.db")
@@ -157,15 +170,20 @@ def test_reextract_killed_at_any_moment_loses_nothing_and_resumes(tmp_path: Path
     assert run("reindex").returncode == 0
     assert total("zeppelin") == articles
 
-    rng = random.Random(5)
+    def stale_now() -> int:
+        db = sqlite3.connect(f"file:{home / 'archive.db'}?mode=ro", uri=True, timeout=30)
+        try:
+            return db.execute("SELECT COUNT(*) FROM articles WHERE cleaner_version = '0'").fetchone()[0]
+        finally:
+            db.close()
+
     kills = 0
     spoiled = articles
     for _ in range(4):
-        kills += _killed_after(home, ("reextract",), rng.uniform(0.1, 0.5) * took)
+        # killed once its first re-extracted articles are committed, with others still to do
+        kills += _killed_when(home, ("reextract", "--jobs", "1"), lambda before=spoiled: stale_now() < before)
         assert total("") == articles
-        db = sqlite3.connect(home / "archive.db")
-        stale = db.execute("SELECT COUNT(*) FROM articles WHERE cleaner_version = '0'").fetchone()[0]
-        db.close()
+        stale = stale_now()
         assert stale <= spoiled  # nothing repaired is undone by a kill
         spoiled = stale
         assert total("zeppelin") >= stale  # the index may lag the store (queued), never lead it
