@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from whoosh.fields import Schema
@@ -99,8 +99,10 @@ class WhooshBackend:
     # ------------------------------------------------------------------ writing
 
     @guarded
-    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
-        return writing.replace(self.location, article_ids, records, adds=adds, builder=self.builder)
+    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0,
+              groups: Mapping[str, str] | None = None) -> dict[str, str]:
+        return writing.replace(self.location, article_ids, records, adds=adds, groups=groups,
+                               builder=self.builder)
 
     def build_on(self, executor: Any) -> None:
         self.builder = executor
@@ -114,8 +116,9 @@ class WhooshBackend:
         writing.warm(self.location)
 
     def rebuild(self, records: Iterable[Record], *, total: int,
-                progress: Callable[[int], None] | None = None) -> int:
-        return writing.rebuild(self.location, records, total=total, progress=progress, builder=self.builder)
+                progress: Callable[[int], None] | None = None, groups: Mapping[str, str] | None = None) -> int:
+        return writing.rebuild(self.location, records, total=total, progress=progress, groups=groups,
+                               builder=self.builder)
 
     # ------------------------------------------------------------------ inventory
 

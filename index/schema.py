@@ -22,6 +22,7 @@ from archive.contract.facets import TERM_FACETS, Facet
 from archive.contract.records import Record
 
 from .analysis import ANALYSIS_VERSION, words_analyzer
+from .stories import schema_fields
 
 SCHEMA_VERSION = str(ANALYSIS_VERSION)
 """Written into each index generation; "1" is the stemmed, stop-word-free analysis."""
@@ -63,6 +64,7 @@ def build_schema() -> Schema:
         url=STORED(),
         words=STORED(),
     )
+    fields.update(schema_fields())  # a story and a capture time per document (index.stories)
     return Schema(**fields)
 
 

@@ -6,6 +6,7 @@ presentation lives here beyond the snippet's ``<mark>`` tags.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,13 +26,14 @@ from archive.contract.search import (
 from archive.contract.settings import current
 
 from .docsets import Deadline, Memo, docs, hint_for, intersect
-from .facets import columns, count_facets, docs_with
+from .facets import columns, count_facets, docs_with, groups
 from .location import IndexLocation
 from .querying import expand, parse_query
 from .ranking import rank
 from .searching import SearcherHandle, SearcherPool
 from .snippets import lead, snippet
 from .spelling import suggest
+from .stories import collapse, copies_of, restrict, story_facets
 from .vocabulary import Vocabulary
 from .vocabulary import build as build_vocabulary
 
@@ -97,6 +99,10 @@ class ArchiveSearcher:
             matched = docs(handle.searcher, cols, q, deadline, memo)
         if filt is not None:
             matched = intersect(matched, filt, cols.size)
+        if request.ids is not None:
+            only = restrict(handle, request.ids)
+            matched = intersect(matched, only, cols.size)
+            filt = only if filt is None else intersect(filt, only, cols.size)
         return q, handle, matched, filt
 
     def matching_ids(self, request: SearchRequest) -> list[str]:
@@ -117,8 +123,15 @@ class ArchiveSearcher:
         cols = columns(handle)
         result = SearchResult(query=request.query, total=0, page=request.page)
         months = wants_months(request)
+        # Copies of one story are one hit (index.stories), unless every copy is asked for.
+        collapsed = None if request.all_copies else collapse(handle, cols, matched)
+        every = matched
+        if collapsed is not None and collapsed.copies:
+            matched = collapsed.shown
+            result.facets = story_facets(cols, collapsed, lambda facet: groups(handle, facet), month=months)
+        else:
+            result.facets = count_facets(handle, matched, month=months)
         result.total = int(len(matched))
-        result.facets = count_facets(handle, matched, month=months)
         if q is not None and result.total <= current().suggest_below:
             if not legacy(handle):
                 result.suggestion = suggest(vocabulary(handle), request.query, result.total)
@@ -137,7 +150,7 @@ class ArchiveSearcher:
                 ranked = fast[0].tolist()
                 scores = dict(zip(ranked, fast[1].tolist(), strict=True))
             else:
-                allow = None if filt is None else set(matched.tolist())
+                allow = None if filt is None and matched is every else set(matched.tolist())
                 top = _ranked(s, q, wanted, allow, deadline)
                 ranked = [hit.docnum for hit in top]
                 scores = {hit.docnum: hit.score for hit in top}
@@ -145,8 +158,11 @@ class ArchiveSearcher:
             ranked = _by_date(cols, matched, sort == "newest", wanted).tolist()
         deadline.check()
         terms = _highlight_terms(s, q)
-        for docnum in ranked[first:wanted]:
-            result.hits.append(_hit(s, docnum, scores.get(docnum), terms))
+        page = ranked[first:wanted]
+        counts = collapsed.copies if collapsed is not None else copies_of(handle, every, page)
+        for docnum in page:
+            hit = _hit(s, docnum, scores.get(docnum), terms)
+            result.hits.append(replace(hit, copies=counts[docnum]) if docnum in counts else hit)
         return result
 
     def similar(self, article_id: str, *, limit: int = 10) -> list[Hit]:

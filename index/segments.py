@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from archive.contract.errors import StoreError
 from archive.contract.records import Record
 from archive.contract.settings import Settings, current, override
 
-from . import columns
+from . import columns, stories
 from .location import IndexLocation, open_index
 from .schema import SCHEMA_VERSION, build_schema, document_for
 
@@ -56,9 +56,10 @@ def unpack_records(blob: bytes) -> list[Record]:
     return [Record.from_json(line) for line in text.split("\n")] if text else []
 
 
-def build_segment(blob: bytes, settings: Settings) -> BuiltSegment:
-    """Index the records of ``blob`` (``pack_records``) into one segment, with its arrays;
-    runs on a worker, in a folder of its own."""
+def build_segment(blob: bytes, settings: Settings, groups: Mapping[str, str] | None = None) -> BuiltSegment:
+    """Index the records of ``blob`` (``pack_records``) into one segment, with its arrays,
+    each filed under its story from ``groups`` (by default its own); runs on a worker, in a
+    folder of its own."""
     records = unpack_records(blob)
     with override(settings), tempfile.TemporaryDirectory(prefix="archive-segment-") as tmp:
         folder = Path(tmp)
@@ -69,7 +70,9 @@ def build_segment(blob: bytes, settings: Settings) -> BuiltSegment:
         indexed: dict[str, str] = {}
         try:
             for record in records:
-                writer.add_document(**document_for(record, fields))
+                doc = document_for(record, fields)
+                doc.update(stories.values_for(record, groups))  # filed under its story, as in one process
+                writer.add_document(**doc)
                 indexed[record.id] = record.sha256
         except BaseException:
             writer.cancel()
@@ -86,7 +89,7 @@ def build_segment(blob: bytes, settings: Settings) -> BuiltSegment:
 
 
 def built_segments(executor: Any, records: Iterable[Record], *, window: int | None = None,
-                   total: int | None = None) -> Iterator[BuiltSegment]:
+                   total: int | None = None, groups: Mapping[str, str] | None = None) -> Iterator[BuiltSegment]:
     """Segments of ``Settings.segment_docs`` records each, built on ``executor``, in order;
     knowing the ``total``, smaller ones when that many would leave workers idle (10,000
     records on two workers: two segments of 5,000, not one of 10,000)."""
@@ -100,7 +103,8 @@ def built_segments(executor: Any, records: Iterable[Record], *, window: int | No
     chunk: list[Record] = []
 
     def send() -> None:
-        pending.append(executor.submit(build_segment, pack_records(chunk), settings))
+        stories_of = {r.id: groups[r.id] for r in chunk if groups and r.id in groups}
+        pending.append(executor.submit(build_segment, pack_records(chunk), settings, stories_of))
 
     for record in records:
         chunk.append(record)

@@ -12,7 +12,7 @@ so only ids found there are deleted.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from archive.contract.lifeline import cores, forkserver_context
 from archive.contract.records import Record
 from archive.contract.settings import current
 
-from . import columns, merging, segments
+from . import columns, merging, segments, stories
 from .location import IndexLocation, open_index
 from .schema import document_for
 
@@ -45,17 +45,28 @@ def _writer(ix: Index, docs: int = 0) -> IndexWriter:
     return ix.writer(limitmb=WRITER_LIMITMB)
 
 
+def _document(record: Record, fields: set[str], groups: Mapping[str, str] | None) -> dict[str, object]:
+    doc = document_for(record, fields)
+    doc.update(stories.values_for(record, groups))
+    return doc
+
+
 def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterable[Record],
-            *, adds: int = 0, builder: Any = None) -> dict[str, str]:
-    """One commit: drop every document of ``article_ids``, add ``records``.  The commit
-    writes new segments without merging, so its documents are searchable as soon as it is
-    written.  With a ``builder`` (an executor, a cluster), a batch of ``parallel_batch``
-    additions or more is indexed into segments on its workers (index.segments).
-    Returns the sha256 of each record written, by id."""
+            *, adds: int = 0, groups: Mapping[str, str] | None = None, builder: Any = None) -> dict[str, str]:
+    """One commit: drop every document of ``article_ids``, add ``records`` (filed under
+    their story from ``groups``, by default each its own).  The commit writes new segments
+    without merging, so its documents are searchable as soon as it is written.  With a
+    ``builder`` (an executor, a cluster), a batch of ``parallel_batch`` additions or more is
+    indexed into segments on its workers (index.segments).  Returns the sha256 of each
+    record written, by id."""
     if builder is not None and adds >= current().parallel_batch:
-        return segments.adopt(location, article_ids, segments.built_segments(builder, records))
+        return segments.adopt(location, article_ids, segments.built_segments(builder, records, groups=groups))
     ix = location.open()
     try:
+        if stories.STORY not in ix.schema:
+            stories.ensure_fields(ix)
+            ix.close()
+            ix = location.open()
         writer = _writer(ix, adds)
         fields = set(writer.schema.names())
         indexed: dict[str, str] = {}
@@ -66,7 +77,7 @@ def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterab
                     if ("id", article_id) in reader:
                         writer.delete_by_term("id", article_id, searcher=searcher)
             for record in records:
-                writer.add_document(**document_for(record, fields))
+                writer.add_document(**_document(record, fields, groups))
                 indexed[record.id] = record.sha256
         except BaseException:
             writer.cancel()
@@ -105,12 +116,13 @@ def warm(location: IndexLocation) -> None:
 
 
 def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
-            progress: Progress | None = None, builder: Any = None) -> int:
+            progress: Progress | None = None, groups: Mapping[str, str] | None = None,
+            builder: Any = None) -> int:
     """Index every record into a fresh generation and swap it in atomically; with a
     ``builder`` (an executor, a cluster), its workers build the segments."""
     folder = location.new_generation()
     if builder is not None:
-        return _rebuild_on(builder, location, folder, records, progress, total)
+        return _rebuild_on(builder, location, folder, records, progress, total, groups)
     ix = whoosh_index.open_dir(str(folder))
     count = 0
     parallel = total >= current().parallel_batch and cores() > 1
@@ -121,7 +133,7 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
         fields = set(writer.schema.names())
         try:
             for record in records:
-                writer.add_document(**document_for(record, fields))
+                writer.add_document(**_document(record, fields, groups))
                 count += 1
                 if progress and count % 100 == 0:
                     progress(100)
@@ -141,12 +153,12 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
 
 
 def _rebuild_on(builder: Any, location: IndexLocation, folder: Path, records: Iterable[Record],
-                progress: Progress | None, total: int) -> int:
+                progress: Progress | None, total: int, groups: Mapping[str, str] | None) -> int:
     count = 0
 
     def counted() -> Iterator[segments.BuiltSegment]:
         nonlocal count
-        for built in segments.built_segments(builder, records, total=total):
+        for built in segments.built_segments(builder, records, total=total, groups=groups):
             count += len(built.indexed)
             if progress:
                 progress(len(built.indexed))

@@ -17,7 +17,7 @@ from archive import __version__
 from archive.contract.errors import ArchiveError, RequestError
 from archive.storage.home import ENV_VAR
 
-from . import lifecycle, reading, serving, writing
+from . import following, lifecycle, reading, serving, writing
 from .options import FLAGS
 from .output import shown
 
@@ -60,7 +60,8 @@ def cli(ctx: click.Context, home: str | None) -> None:
     ctx.obj = {"home": home}
 
 
-for _command in (*writing.COMMANDS, *reading.COMMANDS, *lifecycle.COMMANDS, *serving.COMMANDS):
+for _command in (*writing.COMMANDS, *reading.COMMANDS, *following.COMMANDS, *lifecycle.COMMANDS,
+                 *serving.COMMANDS):
     cli.add_command(_command)
 
 

@@ -168,14 +168,25 @@ def _write_to(path: str | None, write: Callable[[Any], int]) -> int:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--max-size", type=ByteSize(), default=None,
               help="With --format warc and -o: start a new numbered file once one reaches this size (e.g. 1G).")
+@click.option("--watches", is_flag=True, help="Write the saved searches and their marks instead of records.")
 @click.pass_context
 def export(ctx: click.Context, query: tuple[str, ...], fmt: str, filters: dict[str, tuple[str, ...]],
-           since: str | None, until: str | None, output: str | None, max_size: int | None) -> None:
+           since: str | None, until: str | None, output: str | None, max_size: int | None, watches: bool) -> None:
     """Write records out (all of them, or every match of QUERY and the filters); with
-    --format warc, the original captures with their headers and records, as WARC."""
+    --format warc, the original captures with their headers and records, as WARC; with
+    --watches, the saved searches."""
     if max_size is not None and (fmt != "warc" or not output or output == "-"):
         raise click.UsageError("--max-size needs --format warc and -o FILE")
+    if watches and fmt == "warc":
+        raise click.UsageError("--watches writes JSON Lines or CSV, not WARC")
     archive = open_archive(ctx, create=False)
+    if watches:
+        if query or any(filters.values()) or since or until:
+            raise click.UsageError("--watches writes every saved search: give no query or filters with it")
+        count = _write_to(output, lambda out: archive.export_watches(out, fmt))
+        if output:
+            click.echo(f"exported {count} saved searches to {shown(output)}", err=True)
+        return
     request = None
     if query or any(filters.values()) or since or until:
         request = request_for(query, filters, since, until)

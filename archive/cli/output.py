@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from archive.contract.search import Hit, SearchResult
     from archive.operations.history import VersionDiff, VersionInfo
     from archive.operations.integrity import CheckReport
+    from archive.operations.stories import CopiesResult
 
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>", re.S)
 # What must not reach a terminal from captured text: C0 and C1 controls (escape sequences,
@@ -54,6 +55,10 @@ def print_hits(hits: list[Hit], first: int) -> None:
         if hit.site:
             details.append(hit.site)
         details.append(f"id {hit.id}")
+        if hit.copy is not None:
+            details.append(f"copy ({hit.copy.kind}, {hit.copy.similarity:.2f})")
+        if hit.copies > 1:
+            details.append(f"copies: {hit.copies}")
         click.echo("     " + shown(" · ".join(details)))
         if hit.snippet:
             click.echo("     " + _terminal_snippet(hit.snippet))
@@ -135,6 +140,12 @@ def print_report(report: CheckReport) -> None:
         f"v{v}: {n}" for v, n in report.cleaner_versions.items()) + stale)
     if report.held:
         click.echo(f"{len(report.held)} re-extraction(s) held back (see 'archive check --json')")
+    if report.copies:
+        unsigned = report.copies.get("unsigned", 0)
+        note = (f"; {unsigned} not compared yet ('archive copies --rebuild' or 'check --repair')"
+                if unsigned else "")
+        click.echo(f"copies: {report.copies.get('stories', 0)} stories with copies, holding "
+                   f"{report.copies.get('articles', 0)} articles{note}; {report.watches} saved searches")
     for problem in report.problems:
         what = problem.article_id or problem.sha256 or ""
         click.echo(f"problem: {problem.kind}: {what}: {shown(problem.detail)}", err=True)
@@ -152,6 +163,24 @@ def print_stats(data: dict[str, Any]) -> None:
     if data["stale"] or data["held"]:
         click.echo(f"cleaner:   {data['stale']} records from an older cleaner ('archive reextract --all'), "
                    f"{data['held']} re-extractions held back")
+    if "stories_with_copies" in data:
+        click.echo(f"copies:    {data['stories_with_copies']} stories with copies, holding "
+                   f"{data['articles_with_copies']} articles" + (
+                       f"; {data['uncompared']} not compared yet ('archive copies --rebuild')"
+                       if data["uncompared"] else ""))
+        click.echo(f"saved:     {data['watches']} saved searches")
     for key, label in (("top_authors", "top authors"), ("top_sites", "top sites")):
         if data[key]:
             click.echo(f"{label}: " + shown(", ".join(f"{d['value']} ({d['count']})" for d in data[key])))
+
+
+def print_copies(found: CopiesResult, *, heading: bool = True) -> None:
+    """An article's copies, one a line: id, how alike, site, date, URL."""
+    if heading:
+        click.echo(f"{shown(found.title or '(untitled)')} (id {found.id}): "
+                   + (f"{len(found.copies)} cop{'y' if len(found.copies) == 1 else 'ies'}" if found.copies
+                      else "no copies"))
+    for c in found.copies:
+        when = c.published[:10] if c.published else "undated"
+        click.echo("  " + shown(f"{c.id}  {c.kind} {c.similarity:.2f}  {c.site or '(no site)'}  {when}  "
+                                f"{c.url or '(no URL)'}"))

@@ -11,7 +11,16 @@ import click
 from archive.contract.search import HISTOGRAMS, SORTS
 
 from .options import filter_options, json_option, request_for
-from .output import emit_json, print_hits, print_record, print_result, print_stats, print_versions, shown
+from .output import (
+    emit_json,
+    print_copies,
+    print_hits,
+    print_record,
+    print_result,
+    print_stats,
+    print_versions,
+    shown,
+)
 from .support import open_archive
 
 if TYPE_CHECKING:
@@ -26,19 +35,22 @@ if TYPE_CHECKING:
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--histogram", type=click.Choice(HISTOGRAMS), default=None,
               help="Date facet grain (default: month when --since/--until span under 3 years).")
+@click.option("--all-copies", is_flag=True,
+              help="List every copy of a story (by default a story is one hit, with its copies counted).")
 @json_option()
 @click.pass_context
 def search(ctx: click.Context, query: tuple[str, ...], filters: dict[str, tuple[str, ...]],
            since: str | None, until: str | None, sort: str, limit: int, page: int,
-           histogram: str | None, as_json: bool) -> None:
+           histogram: str | None, all_copies: bool, as_json: bool) -> None:
     """Search the archive: Whoosh syntax over title and body, with filters and facet counts.
 
     Examples: missile, "missile defense", title:belarus, author:khazaal, site:example.com,
     tag:politics, published:[2016-01 TO 2016-06], NOT russia, miss*. Articles without a
-    published date drop out of any date filter.
+    published date drop out of any date filter. Copies of one story (syndicated, reposted,
+    captured twice) are one hit, the earliest published, with the number of copies.
     """
     request = request_for(query, filters, since, until, sort=sort, limit=limit, page=page,
-                          histogram=histogram)
+                          histogram=histogram, all_copies=all_copies)
     result = open_archive(ctx).search(request)
     if as_json:
         emit_json(result.to_dict())
@@ -112,8 +124,13 @@ def show(ctx: click.Context, article_id: str, as_json: bool, raw: bool, versions
     record = archive.get(article_id)
     if as_json:
         emit_json(record.to_dict())
-    else:
-        print_record(record)
+        return
+    print_record(record)
+    found = archive.copies(record.id)
+    if found.copies:
+        click.echo("")
+        click.echo(f"Copies of this story ({len(found.copies)}; 'archive copies {record.id}'):")
+        print_copies(found, heading=False)
 
 
 @click.command()

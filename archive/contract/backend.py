@@ -8,7 +8,7 @@ implementation; another (an index split into shards on a cluster) fits the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from .records import Record
@@ -36,10 +36,13 @@ class SearchBackend(Protocol):
         """Every match of a request (no paging, ranking or time limit), sorted."""
         ...
 
-    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0) -> dict[str, str]:
+    def apply(self, article_ids: Sequence[str], records: Iterable[Record], *, adds: int = 0,
+              groups: Mapping[str, str] | None = None) -> dict[str, str]:
         """In one commit, drop every document of ``article_ids`` and index ``records``
         (the current records of those of them still stored; ``adds`` says how many, a
-        hint for how to write them).  Returns the sha256 of each record written, by id."""
+        hint for how to write them).  ``groups`` maps the id of each record that is a copy
+        of a story to the story's label (an article id); a record it does not name is a
+        story of its own.  Returns the sha256 of each record written, by id."""
         ...
 
     def build_on(self, executor: Any) -> None:
@@ -57,8 +60,9 @@ class SearchBackend(Protocol):
         ...
 
     def rebuild(self, records: Iterable[Record], *, total: int,
-                progress: Callable[[int], None] | None = None) -> int:
-        """Index every record afresh and swap the result in at once; returns how many."""
+                progress: Callable[[int], None] | None = None, groups: Mapping[str, str] | None = None) -> int:
+        """Index every record afresh (``groups`` as for ``apply``) and swap the result in at
+        once; returns how many."""
         ...
 
     def inventory(self) -> Inventory:

@@ -33,6 +33,10 @@ class SearchRequest:
     limit: int = 10
     page: int = 1
     histogram: str | None = None  # "year" or "month"; None: months for spans under 3 years
+    all_copies: bool = False
+    """Every copy of a story as a hit of its own (by default a story is one hit, its copies counted)."""
+    ids: frozenset[str] | None = None
+    """Only these articles (None: all); how a saved search looks at what was ingested since it last ran."""
 
     def values(self, facet: str) -> tuple[str, ...]:
         return self.filters.get(facet, ())
@@ -41,6 +45,20 @@ class SearchRequest:
     def filtered(self) -> bool:
         """Whether anything but the query narrows the matches."""
         return any(self.filters.values()) or bool(self.since or self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOf:
+    """How a hit is a copy of the article it is listed for: ``exact`` (the same words),
+    ``near`` (most of its 5-word shingles shared; ``similarity`` is their Jaccard) or
+    ``contained`` (cut short or with a paragraph more; ``similarity`` is the share of the
+    shorter found in the longer), or ``indirect`` (a copy of one of its copies)."""
+
+    kind: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "similarity": self.similarity}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +71,18 @@ class Hit:
     url: str | None
     score: float | None
     snippet: str
+    copies: int = 1
+    """How many matching articles this hit stands for: itself and its copies of the same story."""
+    copy: CopyOf | None = None
+    """Set on ``similar``'s hits that are copies of its article."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "authors": list(self.authors),
+        data = {"id": self.id, "title": self.title, "authors": list(self.authors),
                 "published": self.published, "site": self.site, "url": self.url,
-                "score": self.score, "snippet": self.snippet}
+                "score": self.score, "snippet": self.snippet, "copies": self.copies}
+        if self.copy is not None:
+            data["copy"] = self.copy.to_dict()
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +123,8 @@ class SimilarResult:
     hits: list[Hit] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "hits": [h.to_dict() for h in self.hits]}
+        return {"id": self.id, "title": self.title,
+                "hits": [{**h.to_dict(), "copy": h.copy.to_dict() if h.copy else None} for h in self.hits]}
 
 
 def date_bounds(text: str) -> tuple[int, int]:

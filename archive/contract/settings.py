@@ -50,6 +50,12 @@ class Settings:
     cluster_scatter_bytes: int = 2**20  # a task argument larger than this goes to a worker directly
     cluster_writers: int = 4  # threads writing the originals a cluster sends, ahead of their records
 
+    # copies of one story (archive.operations.copies)
+    copy_jaccard: float = 0.5  # shingle sets sharing this much (Jaccard) are near copies
+    copy_containment: float = 0.8  # ... or the smaller found this much in the larger (a copy cut short)
+    copy_min_ratio: float = 0.5  # ... when the smaller holds at least this share of the larger's shingles
+    copy_tries: int = 4  # candidates of one story checked before giving that story up
+
     # queries
     max_limit: int = 1000  # hits per page
     max_depth: int = 100_000  # page * limit

@@ -73,3 +73,26 @@ def write(records: Iterable[Record], out: TextIO, fmt: str) -> int:
             count += 1
         return count
     raise ValueError(fmt)
+
+
+WATCH_COLUMNS = ("name", "query", "filters", "since", "until", "since_seq", "created_at", "last_run_at")
+
+
+def write_watches(watches: Iterable[dict[str, object]], out: TextIO, fmt: str) -> int:
+    """Write saved searches (``watch list --json`` items) to ``out`` in ``fmt``; returns how many."""
+    count = 0
+    writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(WATCH_COLUMNS)
+    elif fmt != "jsonl":
+        raise ValueError(fmt)
+    for watch in watches:
+        if writer is None:
+            out.write(json.dumps(watch, ensure_ascii=False, sort_keys=True) + "\n")
+        else:
+            cells = [json.dumps(watch[c], ensure_ascii=False, sort_keys=True) if c == "filters" else watch[c]
+                     for c in WATCH_COLUMNS]
+            writer.writerow(["" if v is None else ("'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS)
+                                                   else v) for v in cells])
+        count += 1
+    return count

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .copies import Copies
 from .indexing import sync
 from .workspace import Workspace
 
@@ -34,7 +35,9 @@ def forget(workspace: Workspace, article_id: str, *, purge: bool = False, wait: 
     with workspace.lock(wait), workspace.writer() as store:
         record = store.find(article_id)
         versions = len(store.version_rows(record.id))
-        unused = store.forget(record.id)
+        with store.atomic():  # out of its story, and of the records, together
+            Copies(store).forget(record.id)
+            unused = store.forget(record.id)
         result = ForgetResult(record.id, record.title, versions)
         sync(store, workspace.backend)
         if purge and unused:

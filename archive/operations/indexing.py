@@ -86,7 +86,8 @@ def sync(store: RecordStore, backend: SearchBackend, *, progress: Progress | Non
     done = 0
     while items := store.pending(current().commit_max):
         adds = sum(1 for _aid, op in items if op == "index")
-        indexed = backend.apply([aid for aid, _op in items], _records(store, items), adds=adds)
+        groups = store.stories(aid for aid, op in items if op == "index")
+        indexed = backend.apply([aid for aid, _op in items], _records(store, items), adds=adds, groups=groups)
         store.done(items, indexed)
         done += len(items)
         if progress:
@@ -113,6 +114,7 @@ def _merge(store: RecordStore, backend: SearchBackend, written: int) -> int:
 def rebuild(store: RecordStore, backend: SearchBackend, *, progress: Progress | None = None) -> int:
     """Index every record afresh; the queue's index changes are in the new index already."""
     pending = store.pending(10**9)
-    count = backend.rebuild(store.iter_records(), total=store.count("articles"), progress=progress)
+    count = backend.rebuild(store.iter_records(), total=store.count("articles"), progress=progress,
+                            groups=store.all_stories())
     store.done([item for item in pending if item[1] == "index"])
     return count

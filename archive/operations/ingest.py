@@ -2,8 +2,9 @@
 
     sources (files, folders, WARC files) -> each input read once into items -> a capture
     seen before? unchanged -> extract a Record (in the pool) -> keep the original -> store
-    record + version + source (+ its WARC headers) + index-queue row in one transaction ->
-    drain the queue into the index
+    record + version + source (+ its WARC headers) + ingest sequence number + its place
+    among copies of the same story + index-queue rows in one transaction -> drain the
+    queue into the index
 
 A WARC revisit resolves to the capture whose payload it repeats; whatever is skipped (not a
 page, a request record...) is counted by reason.  A capture that fails is reported with its
@@ -28,6 +29,7 @@ from archive.contract.records import Record
 from archive.extraction.extract import capture_identity, identity_of
 from archive.storage.store import RecordStore
 
+from .copies import Copies
 from .indexing import Cadence, sync
 from .items import Failure, Item, Read, Revisit, Skip
 from .pool import ExtractionPool, Task
@@ -117,6 +119,7 @@ class Ingester:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.store: RecordStore = workspace.writer()
+        self.copies = Copies(self.store)
         self._update: _BackgroundSync | None = None
         # Revisits of captures read but not stored yet (in the pool): payload digests and
         # record ids of those captures, and the revisits waiting for each.  Both hold only
@@ -197,7 +200,9 @@ class Ingester:
         if write is not None:
             write()
         try:
-            saved = self.store.save(record, identity, size, envelope)
+            with self.store.atomic():  # the record and its place among copies, together
+                saved = self.store.save(record, identity, size, envelope)
+                self.copies.place(record)
         except BaseException:
             if not self.store.original_registered(sha256):
                 self.workspace.originals.delete(sha256)  # never stored: no file without its record

@@ -29,6 +29,7 @@ from archive.storage.originals import OriginalStore
 from archive.storage.salvage import damage, salvage
 from archive.storage.store import RecordStore
 
+from . import story_checks
 from .indexing import rebuild, sync
 from .workspace import Workspace
 
@@ -74,6 +75,8 @@ class CheckReport:
     held: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    copies: dict[str, int] = field(default_factory=dict)  # stories, articles in them, unsigned
+    watches: int = 0
 
     @property
     def ok(self) -> bool:
@@ -96,6 +99,8 @@ class CheckReport:
             "problem_counts": self.counts(),
             "problems": [p.to_dict() for p in self.problems],
             "repaired": self.repaired,
+            "copies": self.copies,
+            "watches": self.watches,
         }
 
 
@@ -217,6 +222,7 @@ def _check(workspace: Workspace, store: RecordStore, report: CheckReport,
     ]
     _check_originals(store, workspace.originals, report, tick)
     _check_index(store, workspace.backend, report, tick)
+    story_checks.check(store, workspace.backend, report, Problem)
     _check_scraps(workspace, report)
     return report
 
@@ -257,6 +263,7 @@ def repair(workspace: Workspace, *, wait: float = 0.0, progress: Callable[[], No
         if any(p.kind == STORE_DAMAGED for p in first.problems):
             done.append(salvage(workspace.home.db_path).describe())
             with workspace.writer() as store:
+                story_checks.repair(store, [], done)  # copies are not salvaged: every article is compared again
                 done.append(f"rebuilt the index from {rebuild(store, workspace.backend)} records")
             if any(p.kind == SCRAP for p in first.problems):
                 done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
@@ -287,6 +294,7 @@ def _repair(workspace: Workspace, store: RecordStore, first: CheckReport, done: 
         done.append(f"dropped the WARC headers of {len(orphaned)} originals the archive does not hold")
     if any(p.kind == SCRAP for p in first.problems):
         done.append(f"removed {workspace.clear_scraps(everywhere=True)} files killed writers left")
+    story_checks.repair(store, first.problems, done)  # before the index: a new story is a queued change
     kinds = {p.kind for p in first.problems}
     if INDEX_UNUSABLE in kinds:
         count = rebuild(store, workspace.backend)

@@ -33,6 +33,7 @@ from archive.contract.records import Record
 from archive.contract.settings import current
 from archive.storage.store import RecordStore
 
+from .copies import Copies
 from .indexing import Cadence, sync
 from .pool import ExtractionPool, Task, jobs_for, local_executor
 from .workspace import Workspace
@@ -109,6 +110,7 @@ class Reextractor:
         self.pool = pool
         self.force = force
         self.cleaner = current().cleaner_version
+        self.copies = Copies(store)
 
     def run(self, ids: Iterable[str]) -> Iterator[ReextractOutcome]:
         """Each article's outcome, in order; its versions are extracted in the pool."""
@@ -165,9 +167,13 @@ class Reextractor:
             if content_changed and version == article.current:
                 reindex = True
         if applied or held:
-            self.store.apply_extraction(
-                article.article_id, applied, held, at=now_utc().isoformat(), reindex=reindex
-            )
+            with self.store.atomic():  # a changed body may change the article's story
+                self.store.apply_extraction(
+                    article.article_id, applied, held, at=now_utc().isoformat(), reindex=reindex
+                )
+                current_record = next((r for v, r in applied if v == article.current), None)
+                if current_record is not None:
+                    self.copies.place(current_record)
         reasons = tuple(article.failures + [h[2] for h in held])
         if article.failures:
             return ReextractOutcome(article.article_id, "failed", reasons)

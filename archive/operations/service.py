@@ -24,13 +24,16 @@ if TYPE_CHECKING:
     from archive.contract.records import Record
 
     from .cluster import ClusterExecutor
+    from .copies import RebuildSummary
     from .forget import ForgetResult
     from .history import VersionDiff, VersionInfo
     from .ingest import IngestSummary, Outcome
     from .integrity import CheckReport
     from .reextract import ReextractOutcome, ReextractSummary
     from .sources import Inputs
+    from .stories import CopiesResult
     from .warc_export import WarcExport
+    from .watch import WatchFeed, WatchRun, WatchView
 
 
 class Archive:
@@ -118,9 +121,30 @@ class Archive:
         return self.workspace.backend.search(request)
 
     def similar(self, article_id: str, *, limit: int = 10) -> SimilarResult:
-        """The indexed articles most like a stored one."""
+        """The indexed articles most like a stored one: its copies first, marked, then one
+        article per story."""
+        from .stories import similar_with_copies
+
         record = self.get(article_id)
-        return SimilarResult(record.id, record.title, self.workspace.backend.similar(record.id, limit=limit))
+        with self.workspace.reader() as store:
+            extra = len(store.members(store.story_of(record.id)))
+            found = self.workspace.backend.similar(record.id, limit=min(3 * limit + extra, 1000))
+            return similar_with_copies(store, record, found, limit)
+
+    def copies(self, article_id: str) -> CopiesResult:
+        """An article's copies (other sites, URLs, captures of the same story), most alike first."""
+        from .stories import copies_of
+
+        with self.workspace.reader() as store:
+            return copies_of(store, store.find(article_id))
+
+    def rebuild_copies(self, *, wait: float = 0.0, progress: Callable[[int], None] | None = None) -> RebuildSummary:
+        from .stories import rebuild
+
+        return rebuild(self.workspace, wait=wait, progress=progress)
+
+    def copies_size(self) -> int:
+        return self.record_count()
 
     def get(self, article_id: str) -> Record:
         with self.workspace.reader() as store:
@@ -173,6 +197,45 @@ class Archive:
         with self.workspace.reader() as store:
             return export_warc(store, self.workspace.originals, ids, target, max_size=max_size,
                                description=described)
+
+    # ------------------------------------------------------------------ saved searches
+
+    def watch_add(self, name: str, request: SearchRequest, *, from_start: bool = False) -> WatchView:
+        from . import watch
+
+        return watch.add(self.workspace, name, request, from_start=from_start)
+
+    def watch_remove(self, name: str) -> None:
+        from . import watch
+
+        watch.remove(self.workspace, name)
+
+    def watches(self) -> list[WatchView]:
+        from . import watch
+
+        return watch.listing(self.workspace)
+
+    def watch_run(self, names: Iterable[str] = ()) -> list[WatchRun]:
+        """New matches of saved searches; marks move only with ``watch_mark`` (after showing them)."""
+        from . import watch
+
+        return watch.run(self.workspace, names)
+
+    def watch_mark(self, runs: Iterable[WatchRun]) -> list[str]:
+        from . import watch
+
+        return watch.mark(self.workspace, runs)
+
+    def watch_feed(self, name: str, limit: int = 50) -> WatchFeed:
+        from . import watch
+
+        return watch.feed(self.workspace, name, limit)
+
+    def export_watches(self, out: TextIO, fmt: str) -> int:
+        """Write the saved searches and their marks to ``out``; returns how many."""
+        from .export import write_watches
+
+        return write_watches((w.to_dict() for w in self.watches()), out, fmt)
 
     # ------------------------------------------------------------------ lifecycle
 

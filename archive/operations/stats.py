@@ -20,6 +20,9 @@ def stats(workspace: Workspace, top: int = 10) -> dict[str, Any]:
         authors = store.top("authors", top)
         sites = store.top("site", top)
         gaps = store.gaps(current().cleaner_version)
+        copies = store.copy_counts()
+        unsigned = store.count_unsigned()
+        watches = store.count("watches")
     backend = workspace.backend
     return {
         "home": str(workspace.home.root),
@@ -30,6 +33,10 @@ def stats(workspace: Workspace, top: int = 10) -> dict[str, Any]:
         "pending": pending,
         "index_bytes": backend.size_bytes(),
         **gaps,
+        "stories_with_copies": copies["stories"],
+        "articles_with_copies": copies["articles"],
+        "uncompared": unsigned,
+        "watches": watches,
         "top_authors": [{"value": v, "count": n} for v, n in authors],
         "top_sites": [{"value": v, "count": n} for v, n in sites],
     }

@@ -112,8 +112,9 @@ class Articles(Database):
 
     def save(self, record: Record, identity: str, size: int, envelope: Envelope | None = None) -> SaveResult:
         """Store a record as its article's newest version (with the headers its capture
-        came with, from a WARC) and queue it for indexing, atomically."""
-        with self.db:
+        came with, from a WARC) and queue it for indexing, atomically (within the caller's
+        ``atomic`` block, if any), with the next ingest sequence number."""
+        with self.atomic():
             row = self.db.execute(
                 "SELECT id, version FROM articles WHERE id = ?", (record.id,)
             ).fetchone()
@@ -126,8 +127,8 @@ class Articles(Database):
             values["authors"] = json.dumps(values["authors"], ensure_ascii=False)
             values["tags"] = json.dumps(values["tags"], ensure_ascii=False)
             values["provenance"] = json.dumps(values["provenance"], ensure_ascii=False)
-            cols = list(COLUMNS) + ["identity", "version"]
-            params = [values[c] for c in COLUMNS] + [identity, version]
+            cols = list(COLUMNS) + ["identity", "version", "seq"]
+            params = [values[c] for c in COLUMNS] + [identity, version, self.next_seq()]
             self.db.execute(
                 f"INSERT OR REPLACE INTO articles({', '.join(cols)}) "
                 f"VALUES ({', '.join('?' * len(cols))})",
@@ -155,11 +156,11 @@ class Articles(Database):
         values = record.to_dict()
         for key in ("authors", "tags", "provenance"):
             values[key] = json.dumps(values[key], ensure_ascii=False)
-        cols = list(COLUMNS) + ["identity", "version"]
-        with self.db:
+        cols = list(COLUMNS) + ["identity", "version", "seq"]
+        with self.atomic():
             self.db.execute(
                 f"INSERT OR REPLACE INTO articles({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [values[c] for c in COLUMNS] + [f"salvaged:{record.id}", version],
+                [values[c] for c in COLUMNS] + [f"salvaged:{record.id}", version, self.next_seq()],
             )
             self._queue(record.id, "index")
 
@@ -200,7 +201,7 @@ class Articles(Database):
         """Remove an article, its versions, sources, kept headers and held extractions, and queue its
         removal from the index, in one transaction.  Returns the SHA-256 of the originals
         it used that no other article still refers to."""
-        with self.db:
+        with self.atomic():
             if self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
                 raise NotFoundError(f"no article with id {article_id!r}")
             shas = {

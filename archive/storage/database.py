@@ -3,13 +3,16 @@
 A record and its "index me" row are written in one transaction, so the index can always be
 brought up to date from the store, whatever was interrupted.  WAL mode lets searches read
 while an ingest writes.  The tables' rows are read and written by the mixins beside this
-module (articles, versions, queue, held, captures, headers); ``store.RecordStore`` joins them.
+module (articles, versions, queue, held, captures, headers, copies, watches); ``store.RecordStore``
+joins them.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
@@ -18,7 +21,7 @@ from archive.contract.errors import DiskFullError, StoreError, disk_full
 from archive.contract.records import Record
 from archive.contract.settings import current
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Kept in SQLite's ``user_version``: a writer brings an older store up to it, once."""
 
 _SCHEMA = """
@@ -100,6 +103,41 @@ CREATE TABLE IF NOT EXISTS index_queue (
 );
 """
 
+# Version 4: copies of one story (archive/storage/copies.py) and saved searches
+# (archive/storage/watches.py), and the ingest sequence (articles.seq, migrated below).
+# Version 3 (captured_at, warc_headers) is in _SCHEMA and _migrate.
+_SCHEMA_4 = """
+CREATE TABLE IF NOT EXISTS copy_signatures (
+    sig INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    digest TEXT NOT NULL,           -- the body's words hashed: equal digests are exact copies
+    shingles INTEGER NOT NULL,      -- distinct 5-word shingles of the body
+    minhash BLOB NOT NULL           -- 128 little-endian uint32
+);
+CREATE TABLE IF NOT EXISTS copy_buckets (
+    key INTEGER NOT NULL,           -- an LSH band key of a signature
+    sig INTEGER NOT NULL,
+    PRIMARY KEY (key, sig)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS copy_clusters (
+    article_id TEXT PRIMARY KEY,
+    cluster TEXT NOT NULL,          -- the story: the id of the article it was first found in
+    via TEXT,                       -- the member this one was confirmed a copy of (NULL: the first)
+    similarity REAL,                -- its likeness to via
+    kind TEXT                       -- exact | near | contained (NULL: the first)
+);
+CREATE INDEX IF NOT EXISTS copy_clusters_cluster ON copy_clusters(cluster);
+CREATE TABLE IF NOT EXISTS watches (
+    name TEXT PRIMARY KEY,
+    request TEXT NOT NULL,          -- JSON: query, filters, since, until
+    since_seq INTEGER NOT NULL,     -- the ingest sequence its last run reported up to
+    created_at TEXT NOT NULL,
+    last_run_at TEXT
+);
+"""
+SEQ_KEY = "ingest_seq"
+"""The last ingest sequence number given out (``meta``); it only ever grows."""
+
 COLUMNS = (
     "id", "url", "site", "title", "authors", "published", "language", "tags", "description",
     "body", "word_count", "sha256", "source_path", "ingested_at", "cleaner_version", "provenance",
@@ -136,6 +174,7 @@ class Database:
         """A connection for writing (which brings the schema up to date first), or a
         read-only one: a WAL reader, which never waits on a writer."""
         self.path = path
+        self._depth = 0
         try:
             if readonly:
                 uri = f"file:{path}?mode=ro"
@@ -182,10 +221,19 @@ class Database:
     def _upgrade(self) -> None:
         self.db.executescript(_SCHEMA)
         self._migrate()
-        self.db.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
-        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.db.executescript(_SCHEMA_4)
+        # One transaction from here: a writer killed half-way leaves the old version number,
+        # and the next one runs the migration again from the start.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self._migrate_to_4()
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            self.db.rollback()
+            raise
         self.db.commit()
 
     def _migrate(self) -> None:
@@ -198,6 +246,16 @@ class Database:
         if "captured_at" not in articles:
             self.db.execute("ALTER TABLE articles ADD COLUMN captured_at TEXT")
 
+    def _migrate_to_4(self) -> None:
+        """The ingest sequence: articles stored before it get their row order (the order they
+        were last stored in), and the counter starts after them."""
+        if "seq" not in {r[1] for r in self.db.execute("PRAGMA table_info(articles)")}:
+            self.db.execute("ALTER TABLE articles ADD COLUMN seq INTEGER")
+            self.db.execute("UPDATE articles SET seq = rowid")
+        self.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS articles_seq ON articles(seq)")
+        top = self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM articles").fetchone()[0]
+        self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (SEQ_KEY, str(top)))
+
     def close(self) -> None:
         self.db.close()
 
@@ -209,8 +267,42 @@ class Database:
         if isinstance(exc, sqlite3.Error):
             raise unusable(self.path, exc) from exc
 
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction around the block, however many ``atomic`` blocks it holds: the
+        outermost commits (or rolls everything back)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self.db:
+                yield
+        finally:
+            self._depth = 0
+
+    def next_seq(self) -> int:
+        """The next ingest sequence number, inside the caller's transaction."""
+        # Past the counter and past every number in use: a salvaged store may have lost its counter.
+        top = self.db.execute(
+            "SELECT MAX(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0),"
+            " COALESCE((SELECT MAX(seq) FROM articles), 0)) + 1", (SEQ_KEY,)
+        ).fetchone()[0]
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (SEQ_KEY, str(top)))
+        return int(top)
+
+    def last_seq(self) -> int:
+        """The last ingest sequence number given out (0 in an empty archive)."""
+        value = self.get_meta(SEQ_KEY)
+        return int(value) if value else 0
+
     def count(self, table: str) -> int:
-        if table not in {"articles", "originals", "versions", "sources", "index_queue", "warc_headers"}:
+        if table not in {"articles", "originals", "versions", "sources", "index_queue", "warc_headers",
+                         "copy_signatures", "copy_clusters", "watches"}:
             raise ValueError(table)
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 

@@ -44,9 +44,13 @@ def damage(path: Path) -> list[str]:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             found = [row[0] for row in db.execute("PRAGMA quick_check(20)")]
-            db.text_factory = bytes  # then every text cell must still decode
+            db.text_factory = bytes  # then every text cell must still decode (BLOB cells are bytes anyway)
             for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                for row in db.execute(f"SELECT * FROM {table.decode()}"):
+                name = table.decode()
+                texts = [c for c in _columns(db, name) if not _is_blob(db, name, c)]
+                if not texts:
+                    continue
+                for row in db.execute(f"SELECT {', '.join(texts)} FROM {name}"):
                     for cell in row:
                         if isinstance(cell, bytes):
                             cell.decode("utf-8")
@@ -57,8 +61,28 @@ def damage(path: Path) -> list[str]:
     return [] if found == ["ok"] else found
 
 
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1].decode() if isinstance(r[1], bytes) else r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+
+
+def _is_blob(db: sqlite3.Connection, table: str, column: str) -> bool:
+    """Whether a column is declared BLOB (its cells are bytes, not text to decode)."""
+    for row in db.execute(f"PRAGMA table_info({table})"):
+        name = row[1].decode() if isinstance(row[1], bytes) else row[1]
+        kind = row[2].decode() if isinstance(row[2], bytes) else row[2]
+        if name == column:
+            return "BLOB" in (kind or "").upper()
+    return False
+
+
+DERIVED = ("copy_signatures", "copy_buckets", "copy_clusters")
+"""Tables computed from the articles' bodies: not copied, but computed again afterwards
+(``archive check --repair`` compares every salvaged article for copies)."""
+
+
 def _rows(src: sqlite3.Connection, table: str, columns: list[str], report: Salvage):
     """Every readable row of ``table``, its text decoded; unreadable ones counted as lost."""
+    blobs = {i for i, c in enumerate(columns) if _is_blob(src, table, c)}
     last = -1
     while True:
         try:
@@ -75,7 +99,8 @@ def _rows(src: sqlite3.Connection, table: str, columns: list[str], report: Salva
         for rowid, *cells in batch:
             last = rowid
             try:
-                yield [c.decode("utf-8") if isinstance(c, bytes) else c for c in cells]
+                yield [c.decode("utf-8") if isinstance(c, bytes) and i not in blobs else c
+                       for i, c in enumerate(cells)]
             except UnicodeDecodeError:
                 report.lost[table] = report.lost.get(table, 0) + 1
 
@@ -100,6 +125,8 @@ def salvage(path: Path) -> Salvage:
     try:
         tables = [r[0] for r in dst.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
+            if table in DERIVED:
+                continue
             columns = [r[1] for r in dst.db.execute(f"PRAGMA table_info({table})")]
             try:
                 have = {r[1].decode() if isinstance(r[1], bytes) else r[1]

@@ -57,7 +57,7 @@ class Versions(Database):
 
         ``held`` items are (version, cleaner_version, reason, record or None).
         """
-        with self.db:
+        with self.atomic():
             row = self.db.execute(
                 "SELECT version FROM articles WHERE id = ?", (article_id,)
             ).fetchone()

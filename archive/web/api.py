@@ -3,7 +3,8 @@
 Each document is the contract's ``to_dict()``, exactly what the matching ``archive ...
 --json`` command prints: ``/api/search`` is ``archive search --json``, ``/api/articles/ID``
 is ``show --json``, ``.../versions`` is ``show --versions --json``, ``.../diff`` is ``diff
---json``, ``.../similar`` is ``similar --json``, ``/api/stats`` is ``stats --json``.
+--json``, ``.../similar`` is ``similar --json``, ``.../copies`` is ``copies ID --json``,
+``/api/watches`` is ``watch list --json``, ``/api/stats`` is ``stats --json``.
 """
 
 from __future__ import annotations
@@ -113,6 +114,19 @@ def similar(request: Request) -> Job:
 
 
 @endpoint
+def copies(request: Request) -> Job:
+    only(request)
+    found = article_id(request)
+    return lambda archive: archive.copies(found).to_dict()
+
+
+@endpoint
+def watches(request: Request) -> Job:
+    only(request)
+    return lambda archive: {"watches": [w.to_dict() for w in archive.watches()]}
+
+
+@endpoint
 def stats(request: Request) -> Job:
     only(request)
     return lambda archive: archive.stats()
@@ -134,5 +148,7 @@ ROUTES = [
     Route("/api/articles/{article_id}/versions", versions, methods=["GET"]),
     Route("/api/articles/{article_id}/diff", diff, methods=["GET"]),
     Route("/api/articles/{article_id}/similar", similar, methods=["GET"]),
+    Route("/api/articles/{article_id}/copies", copies, methods=["GET"]),
+    Route("/api/watches", watches, methods=["GET"]),
     Route("/api/{rest:path}", unknown, methods=["GET"]),
 ]

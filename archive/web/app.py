@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from archive.contract.errors import NotFoundError
 from archive.operations.service import Archive
 
-from . import api, pages
+from . import api, feeds, pages
 from .answers import json_error
 from .guard import Guard
 from .readers import ReaderPool
@@ -34,7 +34,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def route_groups() -> list[BaseRoute]:
     """Every route the server answers, in the order they are matched."""
-    return [*api.ROUTES, *pages.ROUTES, Mount("/static", StaticFiles(directory=STATIC), name="static")]
+    return [*api.ROUTES, *pages.ROUTES, *feeds.ROUTES,
+            Mount("/static", StaticFiles(directory=STATIC), name="static")]
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

@@ -36,6 +36,8 @@ def _search_parameters() -> list[dict[str, Any]]:
                                           "default": 10}),
         _query("histogram", "Grain of the date counts (default: month when since/until span under "
                "3 years).", {"type": "string", "enum": list(HISTOGRAMS)}),
+        _query("copies", "`all`: every copy of a story as a hit of its own (by default a story is one hit, "
+               "with `copies` counting its matching articles).", {"type": "string", "enum": ["all"]}),
     ]
     return params
 
@@ -78,6 +80,9 @@ def describe(base: str) -> dict[str, Any]:
                                                     "archive diff ID --json", [_ID, *versions], (400, 404)),
             "/api/articles/{article_id}/similar": _get("Articles most like this one",
                                                        "archive similar ID --json", [_ID, limit], (400, 404)),
+            "/api/articles/{article_id}/copies": _get("The article's copies (the same story elsewhere)",
+                                                      "archive copies ID --json", [_ID], (404,)),
+            "/api/watches": _get("The saved searches", "archive watch list --json", [], (503,)),
             "/api/stats": _get("Counts, gaps, top authors and sites", "archive stats --json", [], (503,)),
         },
         "components": {"schemas": {"Error": {

@@ -61,14 +61,18 @@ def _search_context(archive: Archive, wanted: SearchRequest) -> dict[str, Any]:
     first, last = views.showing(wanted, result)
     bars = views.histogram(wanted, result)
     suggestion = (link(replace(wanted, query=result.suggestion, page=1)) if result.suggestion else None)
-    return {"result": result, "first": first, "last": last, "bars": bars, "axis": views.axis_labels(bars),
+    grouped = wanted.all_copies or any(h.copies > 1 for h in result.hits)
+    copies_link = link(replace(wanted, all_copies=not wanted.all_copies, page=1)) if grouped else None
+    return {"result": result, "copies_link": copies_link, "first": first, "last": last, "bars": bars,
+            "axis": views.axis_labels(bars),
             "grain": "month" if "month" in result.facets else "year",
             "boxes": views.facet_boxes(wanted, result), "pages": views.pages(wanted, result),
             "suggestion_link": suggestion}
 
 
 def _search_page(archive: Archive, wanted: SearchRequest | None, error: str | None, status: int) -> HTMLResponse:
-    context: dict[str, Any] = {"result": None, "boxes": [], "bars": [], "pages": [], "first": 1}
+    context: dict[str, Any] = {"result": None, "boxes": [], "bars": [], "pages": [], "first": 1,
+                               "copies_link": None}
     shown = wanted or SearchRequest()
     if wanted is not None and error is None:
         try:
@@ -80,6 +84,8 @@ def _search_page(archive: Archive, wanted: SearchRequest | None, error: str | No
         hidden.append(("limit", str(shown.limit)))
     if shown.histogram:
         hidden.append(("histogram", shown.histogram))
+    if shown.all_copies:
+        hidden.append(("copies", "all"))
     qs = query_string(shown)
     return render("search.html", status, req=shown, error=error, chips=views.chips(shown), hidden=hidden,
                   sorts=SORTS, max_query=current().max_query_chars, chart_w=views.HISTOGRAM_WIDTH,
@@ -111,14 +117,17 @@ def _article_page(archive: Archive, wanted: str) -> Response:
     if record.id != wanted:  # a prefix: send the reader to the full address
         return RedirectResponse(f"/articles/{record.id}", status_code=301)
     versions = archive.versions(record.id)
+    copies = archive.copies(record.id).copies
     try:
-        similar, note = archive.similar(record.id, limit=6).hits, "No similar articles found."
+        found = archive.similar(record.id, limit=min(6 + len(copies), current().max_limit)).hits
+        similar, note = [h for h in found if h.copy is None][:6], "No similar articles found."
     except NotFoundError:
         similar, note = [], "Not in the search index yet."
     except StoreError as exc:  # the record is still worth reading
         similar, note = [], f"The search index is unavailable: {exc}"
     provenance = [(k, v) for k, v in sorted(record.provenance.items())]
     return render("article.html", record=record, versions=versions, similar=similar, similar_note=note,
+                  copies=copies,
                   paragraphs=views.paragraphs(record.body), provenance=provenance,
                   url_link=views.safe_url(record.url),
                   author_links=[_filter_link("author", a) for a in record.authors],
@@ -218,7 +227,9 @@ async def original(request: Request) -> Response:
 _STAT_ROWS = (("records", "articles"), ("versions", "versions"), ("originals", "original files"),
               ("indexed", "indexed"), ("pending", "waiting to be indexed"), ("undated", "without a date"),
               ("no_author", "without an author"), ("stale", "from an older cleaner"),
-              ("held", "re-extractions held back"))
+              ("held", "re-extractions held back"), ("stories_with_copies", "stories with copies"),
+              ("articles_with_copies", "articles in them"), ("uncompared", "not compared for copies yet"),
+              ("watches", "saved searches"))
 
 
 def _stats_page(archive: Archive) -> Response:

@@ -18,9 +18,9 @@ from archive.contract.errors import RequestError, literal
 from archive.contract.facets import TERM_FACETS
 from archive.contract.search import SearchRequest
 
-SINGLE = ("q", "since", "until", "sort", "page", "limit", "histogram")
+SINGLE = ("q", "since", "until", "sort", "page", "limit", "histogram", "copies")
 """Parameters given at most once; each facet's parameter (``author``, ...) may repeat."""
-NAMES = {"query": "q"}
+NAMES = {"query": "q", "all_copies": "copies"}
 """How the web spells request fields that it names differently, for error messages."""
 MAX_VALUE_CHARS = 10_000  # past the query's own limit, so q gets its message
 _ID_RE = re.compile(r"^[0-9a-fA-F]{6,16}$")
@@ -56,9 +56,12 @@ def request_from(items: Iterable[tuple[str, str]], *, default_limit: int = 10) -
             allowed = ", ".join(known_parameters())
             shown = repr(name if len(name) <= 40 else name[:40] + "…")
             raise RequestError("filters", f"unknown parameter {literal(shown)}; use {literal(allowed)}")
-    for name in ("since", "until", "sort", "page", "limit", "histogram"):
+    for name in ("since", "until", "sort", "page", "limit", "histogram", "copies"):
         if name in single and not single[name]:
             del single[name]
+    if single.get("copies", "all") != "all":
+        raise RequestError("all_copies", f"{{all_copies}} must be all (every copy of a story), not "
+                           f"{literal(repr(single['copies'][:40]))}; leave it out for one hit per story")
     return SearchRequest(
         query=single.get("q", "").strip(),
         filters={k: tuple(dict.fromkeys(v)) for k, v in filters.items()},
@@ -68,6 +71,7 @@ def request_from(items: Iterable[tuple[str, str]], *, default_limit: int = 10) -
         limit=_number("limit", single["limit"]) if "limit" in single else default_limit,
         page=_number("page", single["page"]) if "page" in single else 1,
         histogram=single.get("histogram"),
+        all_copies="copies" in single,
     )
 
 
@@ -88,6 +92,8 @@ def query_string(request: SearchRequest, *, default_limit: int = 10) -> str:
         pairs.append(("limit", str(request.limit)))
     if request.histogram:
         pairs.append(("histogram", request.histogram))
+    if request.all_copies:
+        pairs.append(("copies", "all"))
     if request.page != 1:
         pairs.append(("page", str(request.page)))
     return urlencode(pairs)

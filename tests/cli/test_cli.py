@@ -36,7 +36,12 @@ def test_ingest_then_search_the_demo_corpus(run) -> None:
     assert set(top) >= {"id", "title", "authors", "published", "site", "url", "score", "snippet"}
     assert top["title"] == TITLE and top["authors"] == ["Hassan Khazaal"]
     assert set(result["facets"]) >= {"author", "site", "year", "tag"}
-    assert {"value": "Hassan Khazaal", "count": 2} in result["facets"]["author"]
+    # the founding article is in raw/ twice (an .html and a .txt capture): one story, one hit
+    assert result["total"] == 1 and top["copies"] == 2
+    assert {"value": "Hassan Khazaal", "count": 1} in result["facets"]["author"]
+    every = json.loads(run("search", "missile", "--all-copies", "--json").stdout)
+    assert every["total"] == 2 and [h["copies"] for h in every["hits"]] == [2, 2]
+    assert {"value": "Hassan Khazaal", "count": 2} in every["facets"]["author"]
 
     kept = json.loads(run("search", "missile", "--author", "Hassan Khazaal", "--json").stdout)
     assert kept["hits"][0]["title"] == TITLE
@@ -58,9 +63,11 @@ def test_ingest_then_search_the_demo_corpus(run) -> None:
 def test_search_human_output(run) -> None:
     run("ingest", str(FOUNDING_TXT), str(FOUNDING_HTML))
     out = run("search", "missile").stdout
-    assert "2 matches for 'missile'" in out
+    assert "1 match for 'missile'" in out and "copies: 2" in out  # the .txt and .html capture: one story
     assert TITLE in out and "Hassan Khazaal" in out and "id " in out
-    assert "author: Hassan Khazaal (2)" in out
+    assert "author: Hassan Khazaal (1)" in out
+    every = run("search", "missile", "--all-copies").stdout
+    assert "2 matches for 'missile'" in every and "author: Hassan Khazaal (2)" in every
     assert "No matches" in run("search", "submarine").stdout
 
 

@@ -30,7 +30,7 @@ def test_a_store_of_schema_2_opens_and_migrates_once(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with RecordStore.for_reading(path) as store:  # a reader first: it has a writer migrate
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION == 4
         assert store.get(saved.article_id) == make_record()
         assert store.get(saved.article_id).captured_at is None
     with RecordStore(path) as store:

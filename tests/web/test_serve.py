@@ -28,7 +28,7 @@ def get(url: str, timeout: float = 10) -> tuple[int, dict]:
 def test_serve_prints_its_address_answers_and_stops_cleanly_on_ctrl_c(web_home: Path) -> None:
     server = Server(web_home)
     assert server.banner.startswith(f"serving {web_home} at http://127.0.0.1:")
-    status, found = get(server.url + "api/search?q=missile")
+    status, found = get(server.url + "api/search?q=missile&copies=all")
     assert status == 200 and found["total"] >= 2
     assert server.stop(signal.SIGINT) == 0
     assert "stopped" in "".join(server.log)

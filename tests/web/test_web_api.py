@@ -115,9 +115,9 @@ def test_api_describes_its_endpoints_as_openapi(client) -> None:
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {"/api/search", "/api/articles/{article_id}", "/api/articles/{article_id}/versions",
                                  "/api/articles/{article_id}/diff", "/api/articles/{article_id}/similar",
-                                 "/api/stats"}
+                                 "/api/articles/{article_id}/copies", "/api/watches", "/api/stats"}
     names = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
-    assert {"q", "author", "site", "tag", "since", "until", "sort", "page", "limit", "histogram"} == names
+    assert {"q", "author", "site", "tag", "since", "until", "sort", "page", "limit", "histogram", "copies"} == names
     for path in doc["paths"]:  # every documented path answers
         concrete = path.replace("{article_id}", "0123456789abcdef")
         assert client.get(concrete).status_code in (200, 404)
