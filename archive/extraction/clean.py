@@ -55,6 +55,8 @@ _NEGATIVE_RE = re.compile(
     r"newsletter|subscribe|masthead|teaser|recommend|popular|trending|cookie|modal|meta", re.I
 )
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Soft hyphens, word joiners and byte-order marks: invisible, but for where a line may break.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u2060\ufeff"))
 WRAPPER_SHARE = 0.5
 """An element holding more than this share of the page's text is a wrapper, never furniture."""
 HIDDEN_PROSE = 400
@@ -104,20 +106,27 @@ def _is_hidden(attrs: dict) -> bool:
     return False
 
 
+_CONSENT_RE = re.compile(r"(?:^|[\s_-])(?:cookie|consent|gdpr|dsgvo)", re.I)
+_HEADLINE_TAGS = ("h1", "article", "main")  # a consent box lists every tracker in prose
+
+
 def _furniture_kind(tag: Tag) -> str | None:
-    """"hidden" for elements not shown, "furniture" for page furniture, else None."""
+    """"hidden" for elements not shown, "furniture" for page furniture, "consent" for a cookie
+    box (never the article, however long, unless it holds the headline), else None."""
     if tag.name in _FURNITURE_TAGS or tag.name == "header":
         return "furniture"
     attrs = tag.attrs
     if not attrs or tag.name in _STRUCTURE_TAGS:
         return None
+    names = class_string(attrs.get("class"))
+    if "id" in attrs:
+        names = f"{names} {attrs['id']}"
+    if names and _CONSENT_RE.search(names) and tag.find(_HEADLINE_TAGS) is None:
+        return "consent"
     if _is_hidden(attrs):
         return "hidden"
     if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
         return "furniture"
-    names = class_string(attrs.get("class"))
-    if "id" in attrs:
-        names = f"{names} {attrs['id']}"
     if names and has_boilerplate_token(names):
         return "furniture"
     return None
@@ -210,7 +219,9 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
     furniture_found: list[Tag] = []
     for tag, kind in maybe:
         text = stats.text_of(tag)
-        if kind == "hidden":
+        if kind == "consent":
+            furniture_found.append(tag)
+        elif kind == "hidden":
             # Tabs, "read more" folds and streamed page parts are hidden until a script
             # shows them; menus and pop-ups are not written as paragraphs.
             mass = stats.mass_of(tag)
@@ -287,7 +298,7 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
         nonlocal link_chars
         if not buffer:
             return
-        text = _SPACE_RE.sub(" ", "".join(buffer)).strip()
+        text = _SPACE_RE.sub(" ", "".join(buffer).translate(_INVISIBLE)).strip()
         linked = link_chars
         buffer.clear()
         link_chars = 0
@@ -435,5 +446,5 @@ _COUNT_RE = re.compile(r"\(\d[\d,.]*\)")
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:
     """The same judgement for plain-text captures: one line, one block."""
-    blocks = [_SPACE_RE.sub(" ", line).strip() for line in lines]
+    blocks = [_SPACE_RE.sub(" ", line.translate(_INVISIBLE)).strip() for line in lines]
     return filter_blocks([b for b in blocks if b], title)
