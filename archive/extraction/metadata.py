@@ -218,6 +218,8 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None, *,
         meta.offer("url", fetched_from, "target-uri")
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
+    if not meta.published and page.script_date:
+        meta.offer("published", parse_date(page.script_date, now), "script-json")
     if not meta.published:
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.

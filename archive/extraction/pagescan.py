@@ -37,6 +37,7 @@ class PageScan:
     date_boxes: list[Tag] = field(default_factory=list)
     byline_strings: list[NavigableString] = field(default_factory=list)
     labelled_dates: list[NavigableString] = field(default_factory=list)
+    script_date: str | None = None
 
 
 _BYLINE_START_RE = re.compile(
@@ -52,6 +53,12 @@ _DATE_LABEL_RE = re.compile(
     r"publication date|date|publié|publicado|pubblicato|data)\b"
     r"(?:\s+(?:am|on|le|el|il)\b|\s*:|\s*$|(?=\s+\d))",
     re.I,
+)
+# A shop's or review site's own state, written out as JSON for its scripts, names when the
+# item was published ("published_at": "2019-03-02T06:22:28+01:00").
+_SCRIPT_DATE_RE = re.compile(
+    r'"(?:datePublished|published_?at|publishedDate|publishDate|firstPublished(?:At|Date)?)"'
+    r'\s*:\s*"(\d{4}-\d\d-\d\d[^"]{0,30})"'
 )
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
 _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
@@ -95,6 +102,10 @@ def scan(soup: BeautifulSoup) -> PageScan:
         if name == "script":
             if "ld+json" in str(attrs.get("type", "")).lower():
                 page.ld_scripts.append(tag.string or tag.get_text() or "")
+            elif page.script_date is None and tag.string:
+                found = _SCRIPT_DATE_RE.search(tag.string)
+                if found:
+                    page.script_date = found.group(1)
             continue
         if name == "h1":
             if len(page.h1s) < 3:

@@ -685,3 +685,10 @@ def test_an_rdfa_date_created_is_a_publication_date() -> None:
     span = "<span property='schema:dateCreated' content='2022-01-28T12:45:46+00:00'></span>"
     record = extract(page(top=span))
     assert record.published and record.published.startswith("2022-01-28")
+
+
+def test_a_publication_date_in_the_pages_script_state_is_a_last_resort() -> None:
+    state = '<script type="application/json">{"title": "x", "published_at": "2019-03-02T06:22:28+01:00"}</script>'
+    record = extract(page(head=state))
+    assert record.published and record.published.startswith("2019-03-02")
+    assert record.provenance["published"] == "script-json"
