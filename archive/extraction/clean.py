@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
+from bs4.element import PreformattedString
 
 from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
 from .soup import class_string
@@ -197,9 +198,12 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
     never: list[Tag] = []
     maybe: list[tuple[Tag, str]] = []
     comments: list[Comment] = []
+    # No <body>: what the parser left in <head> (after an element unknown there) is the page.
+    headless = soup.body is None
     for node in soup.descendants:
         if isinstance(node, Tag):
-            if node.name in _ALWAYS_DROP:
+            if node.name in _ALWAYS_DROP and not (headless and node.name == "head") or (
+                    headless and node.name == "title"):
                 never.append(node)
             else:
                 kind = _furniture_kind(node)
@@ -259,11 +263,8 @@ def remove_all(nodes: list[Tag] | list[Comment]) -> None:
 
 
 def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
-    """Stage 3: the deepest element that still holds most of the page's prose.
-
-    A page with little prose (a product page, a schedule, a shop's category) is measured by
-    its text outside links instead.
-    """
+    """Stage 3: the deepest element that still holds most of the page's prose (on a page with
+    little prose, a product page or a schedule, of its text outside links)."""
     node = soup.body or soup
     weigh = stats.mass_of
     plain = stats.text_of(node) - stats.links.get(id(node), 0)
@@ -285,11 +286,8 @@ def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
 
 
 def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
-    """Stage 4: an element's text as blocks, split where block-level elements start and end.
-
-    A short block whose text is mostly link text (a list of related links, a tag cloud)
-    is dropped here, where it is still known which words were links.
-    """
+    """Stage 4: an element's text as blocks, split where block-level elements start and end;
+    a short block mostly of links (related links, a tag cloud) is dropped here."""
     blocks: list[str] = []
     buffer: list[str] = []
     link_chars = 0
@@ -312,8 +310,8 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
         nonlocal link_chars
         for child in tag.children:
             if isinstance(child, NavigableString):
-                if isinstance(child, Comment):
-                    continue
+                if isinstance(child, PreformattedString) and not isinstance(child, CData):
+                    continue  # a comment, the doctype, a processing instruction
                 piece = str(child).replace("\n", " ")
                 buffer.append(piece)
                 if in_link:

@@ -253,3 +253,11 @@ def test_soft_hyphens_in_the_text_are_not_kept() -> None:
     html = f"<html><body><article><p>{('Die ' + word + ' im Tal wächst seit Jahren. ') * 8}</p></article></body></html>"
     record = extract_bytes(html.encode(), "page.html")
     assert "Weinwirtschaft" in record.body and "\u00ad" not in record.body
+
+
+def test_a_page_the_parser_left_in_its_head_is_read_and_its_doctype_is_no_text() -> None:
+    story = "<p>Harry Potter has topped the list of the year's best-selling books and films. </p>"
+    html = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><html><head>'
+            f"<title>Best sellers</title><mbox><table><tr><td>{story * 6}</td></tr></table></mbox>")
+    record = extract_bytes(html.encode(), "page.html")
+    assert "Harry Potter has topped" in record.body and "DTD HTML" not in record.body
