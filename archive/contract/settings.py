@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 
-CLEANER_VERSION = "9"
+CLEANER_VERSION = "10"
 """Bumped whenever extraction output can change, so stale records can be found and re-extracted."""
 
 

@@ -46,6 +46,25 @@ def heading_text(tag: Tag) -> str:
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
+def heading_parts(tag: Tag) -> list[str]:
+    """The words of each element a heading is set in ("<span>Kicker</span><span>Headline
+    </span>"), when there are several, and of its loose text between them."""
+    parts: list[str] = []
+    for child in tag.children:
+        if isinstance(child, Tag):
+            text = heading_text(child)
+        elif type(child) is NavigableString:
+            text = re.sub(r"\s+", " ", str(child)).strip()
+        else:
+            continue
+        if text:
+            parts.append(text)
+    if len(parts) == 1 and tag.find(True) is not None:
+        only = next(c for c in tag.children if isinstance(c, Tag))
+        return heading_parts(only)  # one wrapper (a link) around the pieces
+    return parts
+
+
 _BLOCKISH = frozenset({"div", "p", "h2", "h3"})
 
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, CData, Comment, NavigableString, PageElement, Tag
+from bs4.element import PreformattedString
 
 from .boilerplate import ends_article, has_boilerplate_token, is_boilerplate_line
 from .soup import class_string
@@ -55,6 +56,8 @@ _NEGATIVE_RE = re.compile(
     r"newsletter|subscribe|masthead|teaser|recommend|popular|trending|cookie|modal|meta", re.I
 )
 _SPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# Soft hyphens, word joiners and byte-order marks: invisible, but for where a line may break.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u2060\ufeff"))
 WRAPPER_SHARE = 0.5
 """An element holding more than this share of the page's text is a wrapper, never furniture."""
 HIDDEN_PROSE = 400
@@ -104,20 +107,27 @@ def _is_hidden(attrs: dict) -> bool:
     return False
 
 
+_CONSENT_RE = re.compile(r"(?:^|[\s_-])(?:cookie|consent|gdpr|dsgvo)", re.I)
+_HEADLINE_TAGS = ("h1", "article", "main")  # a consent box lists every tracker in prose
+
+
 def _furniture_kind(tag: Tag) -> str | None:
-    """"hidden" for elements not shown, "furniture" for page furniture, else None."""
+    """"hidden" for elements not shown, "furniture" for page furniture, "consent" for a cookie
+    box (never the article, however long, unless it holds the headline), else None."""
     if tag.name in _FURNITURE_TAGS or tag.name == "header":
         return "furniture"
     attrs = tag.attrs
     if not attrs or tag.name in _STRUCTURE_TAGS:
         return None
+    names = class_string(attrs.get("class"))
+    if "id" in attrs:
+        names = f"{names} {attrs['id']}"
+    if names and _CONSENT_RE.search(names) and tag.find(_HEADLINE_TAGS) is None:
+        return "consent"
     if _is_hidden(attrs):
         return "hidden"
     if str(attrs.get("role", "")).lower() in _FURNITURE_ROLES:
         return "furniture"
-    names = class_string(attrs.get("class"))
-    if "id" in attrs:
-        names = f"{names} {attrs['id']}"
     if names and has_boilerplate_token(names):
         return "furniture"
     return None
@@ -188,9 +198,12 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
     never: list[Tag] = []
     maybe: list[tuple[Tag, str]] = []
     comments: list[Comment] = []
+    # No <body>: what the parser left in <head> (after an element unknown there) is the page.
+    headless = soup.body is None
     for node in soup.descendants:
         if isinstance(node, Tag):
-            if node.name in _ALWAYS_DROP:
+            if node.name in _ALWAYS_DROP and not (headless and node.name == "head") or (
+                    headless and node.name == "title"):
                 never.append(node)
             else:
                 kind = _furniture_kind(node)
@@ -210,7 +223,9 @@ def strip_furniture(soup: BeautifulSoup, furniture: bool = True) -> None:
     furniture_found: list[Tag] = []
     for tag, kind in maybe:
         text = stats.text_of(tag)
-        if kind == "hidden":
+        if kind == "consent":
+            furniture_found.append(tag)
+        elif kind == "hidden":
             # Tabs, "read more" folds and streamed page parts are hidden until a script
             # shows them; menus and pop-ups are not written as paragraphs.
             mass = stats.mass_of(tag)
@@ -248,11 +263,8 @@ def remove_all(nodes: list[Tag] | list[Comment]) -> None:
 
 
 def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
-    """Stage 3: the deepest element that still holds most of the page's prose.
-
-    A page with little prose (a product page, a schedule, a shop's category) is measured by
-    its text outside links instead.
-    """
+    """Stage 3: the deepest element that still holds most of the page's prose (on a page with
+    little prose, a product page or a schedule, of its text outside links)."""
     node = soup.body or soup
     weigh = stats.mass_of
     plain = stats.text_of(node) - stats.links.get(id(node), 0)
@@ -274,11 +286,8 @@ def choose_content(soup: BeautifulSoup, stats: TextMass) -> Tag:
 
 
 def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
-    """Stage 4: an element's text as blocks, split where block-level elements start and end.
-
-    A short block whose text is mostly link text (a list of related links, a tag cloud)
-    is dropped here, where it is still known which words were links.
-    """
+    """Stage 4: an element's text as blocks, split where block-level elements start and end;
+    a short block mostly of links (related links, a tag cloud) is dropped here."""
     blocks: list[str] = []
     buffer: list[str] = []
     link_chars = 0
@@ -287,7 +296,7 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
         nonlocal link_chars
         if not buffer:
             return
-        text = _SPACE_RE.sub(" ", "".join(buffer)).strip()
+        text = _SPACE_RE.sub(" ", "".join(buffer).translate(_INVISIBLE)).strip()
         linked = link_chars
         buffer.clear()
         link_chars = 0
@@ -301,8 +310,8 @@ def _blocks(node: Tag, keep_links: bool = False) -> list[str]:
         nonlocal link_chars
         for child in tag.children:
             if isinstance(child, NavigableString):
-                if isinstance(child, Comment):
-                    continue
+                if isinstance(child, PreformattedString) and not isinstance(child, CData):
+                    continue  # a comment, the doctype, a processing instruction
                 piece = str(child).replace("\n", " ")
                 buffer.append(piece)
                 if in_link:
@@ -435,5 +444,5 @@ _COUNT_RE = re.compile(r"\(\d[\d,.]*\)")
 
 def clean_text_lines(lines: list[str], title: str | None = None) -> list[str]:
     """The same judgement for plain-text captures: one line, one block."""
-    blocks = [_SPACE_RE.sub(" ", line).strip() for line in lines]
+    blocks = [_SPACE_RE.sub(" ", line.translate(_INVISIBLE)).strip() for line in lines]
     return filter_blocks([b for b in blocks if b], title)

@@ -30,14 +30,14 @@ from urllib.parse import parse_qsl
 from bs4 import BeautifulSoup
 
 from .authors import clean_authors, looks_like_person, names_organisation, unescape
-from .bylines import heading_text, page_authors, text_byline
+from .bylines import heading_parts, heading_text, page_authors, text_byline
 from .dates import date_from_url, parse_date
 from .fields import Metadata, language_code, site_from_url
 from .markup import from_json_ld, from_meta
 from .pagescan import PageScan, element_text, scan
-from .printed_dates import printed_date, visible_date, visible_updated
+from .printed_dates import labelled_date, printed_date, visible_date, visible_updated
 from .soup import class_string
-from .titles import choose_title, strip_site_suffix
+from .titles import choose_title, declared_part, strip_site_suffix
 from .urls import fold_url, split_url
 
 # ------------------------------------------------------------------------ printed page
@@ -218,10 +218,14 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None, *,
         meta.offer("url", fetched_from, "target-uri")
     if not meta.published and meta.url:
         meta.offer("published", date_from_url(meta.url, now), "url")
+    if not meta.published and page.script_date:
+        meta.offer("published", parse_date(page.script_date, now), "script-json")
     if not meta.published:
         # No publication date anywhere: an "Updated" date printed under the headline is the
         # best the page says, and the provenance says that is what it is.
         meta.offer("published", printed_update, "page-text-updated")
+    if not meta.published:
+        meta.offer("published", labelled_date(page, now), "page-text-labelled")
     _prefer_earlier_printed_date(page, meta, now)
     if meta.updated and meta.published and meta.updated[:10] <= meta.published[:10]:
         meta.updated = None  # no change after publication worth telling apart
@@ -231,9 +235,13 @@ def extract_metadata(soup: BeautifulSoup, now: datetime | None = None, *,
         meta.provenance.pop("site", None)
     page_authors(page, author_sources, meta.title)
     _choose_authors(meta, author_sources)
-    headings = [heading_text(h) for h in page.h1s]
-    title, source = choose_title(headings, _declared_titles(page, meta), meta.site,
-                                 _hosts(meta.url), home=_is_front_page(meta.url))
+    declared = _declared_titles(page, meta)
+    hosts = _hosts(meta.url)
+    headings = [declared_part(heading_text(h), heading_parts(h), declared, meta.site, hosts)
+                for h in page.h1s]
+    title, source = choose_title(headings, declared, meta.site, hosts,
+                                 home=_is_front_page(meta.url),
+                                 subheads=[heading_text(h) for h in page.subheads])
     meta.title = None
     meta.provenance.pop("title", None)
     meta.offer("title", title, source or "title-tag")

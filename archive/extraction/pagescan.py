@@ -36,6 +36,8 @@ class PageScan:
     byline_boxes: list[Tag] = field(default_factory=list)
     date_boxes: list[Tag] = field(default_factory=list)
     byline_strings: list[NavigableString] = field(default_factory=list)
+    labelled_dates: list[NavigableString] = field(default_factory=list)
+    script_date: str | None = None
 
 
 _BYLINE_START_RE = re.compile(
@@ -43,6 +45,20 @@ _BYLINE_START_RE = re.compile(
     r"(?:written|article|posted|authored|words|story|text|reported)\s+by\b|by\b|authors?\b|"
     r"contributors?:)",
     re.I,
+)
+# "Datum 25.01.2022", "Stand: ...", "Published on ...": a date the page labels as its own,
+# wherever it stands (press releases and public offices print it under the text).
+_DATE_LABEL_RE = re.compile(
+    r"\s*(?:datum|stand|veröffentlicht|erstellt|erschienen|publiziert|published|posted|"
+    r"publication date|date|publié|publicado|pubblicato|data)\b"
+    r"(?:\s+(?:am|on|le|el|il)\b|\s*:|\s*$|(?=\s+\d))",
+    re.I,
+)
+# A shop's or review site's own state, written out as JSON for its scripts, names when the
+# item was published ("published_at": "2019-03-02T06:22:28+01:00").
+_SCRIPT_DATE_RE = re.compile(
+    r'"(?:datePublished|published_?at|publishedDate|publishDate|firstPublished(?:At|Date)?)"'
+    r'\s*:\s*"(\d{4}-\d\d-\d\d[^"]{0,30})"'
 )
 _AUTHOR_CLASS_RE = re.compile(r"byline|author|writer|contributor|posted-?by", re.I)
 _DATE_CLASS_RE = re.compile(r"date|publish|posted|timestamp|time\b|meta", re.I)
@@ -68,9 +84,11 @@ def scan(soup: BeautifulSoup) -> PageScan:
     page = PageScan()
     for tag in soup.descendants:
         if not isinstance(tag, Tag):
-            if type(tag) is NavigableString and len(page.byline_strings) < 10:
-                if len(tag) < 120 and _BYLINE_START_RE.match(tag):
+            if type(tag) is NavigableString and len(tag) < 120:
+                if len(page.byline_strings) < 10 and _BYLINE_START_RE.match(tag):
                     page.byline_strings.append(tag)
+                elif len(page.labelled_dates) < 10 and _DATE_LABEL_RE.match(tag):
+                    page.labelled_dates.append(tag)
             continue
         name = tag.name
         attrs = tag.attrs
@@ -84,6 +102,10 @@ def scan(soup: BeautifulSoup) -> PageScan:
         if name == "script":
             if "ld+json" in str(attrs.get("type", "")).lower():
                 page.ld_scripts.append(tag.string or tag.get_text() or "")
+            elif page.script_date is None and tag.string:
+                found = _SCRIPT_DATE_RE.search(tag.string)
+                if found:
+                    page.script_date = found.group(1)
             continue
         if name == "h1":
             if len(page.h1s) < 3:
@@ -109,7 +131,7 @@ def scan(soup: BeautifulSoup) -> PageScan:
         rel = attrs.get("rel")
         if rel and "author" in str(rel).lower().split():
             page.rel_authors.append(tag)
-        prop = attrs.get("itemprop")
+        prop = attrs.get("itemprop") or attrs.get("property")  # microdata or RDFa
         if prop:
             prop = str(prop).lower()
             if "author" in prop.split() or "creator" in prop.split():

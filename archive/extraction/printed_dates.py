@@ -127,3 +127,16 @@ _OTHER_DATE_RE = re.compile(
     r"^\W*(?:joined|member since|registered|last (?:post|reply|active|seen|visit))\b",
     re.I,
 )
+
+
+def labelled_date(page: PageScan, now: datetime | None) -> str | None:
+    """A date the page labels as its own ("Datum 25.01.2022", "Stand: ...", "Published on"),
+    in the label's string or the one after it, wherever it stands: the last resort of a
+    page that dates itself nowhere near its headline or in its markup."""
+    for node in page.labelled_dates:
+        for text in [str(node).strip()] + strings_after(node, 2):
+            if len(text) <= 80:
+                value = parse_date(text, now)
+                if value:
+                    return value
+    return None

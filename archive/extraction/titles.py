@@ -183,6 +183,7 @@ def choose_title(
     hosts: tuple[str, ...] = (),
     *,
     home: bool = False,
+    subheads: list[str] | None = None,
 ) -> tuple[str | None, str]:
     """The title a reader sees, and where it came from.
 
@@ -197,7 +198,7 @@ def choose_title(
     the site is the subject. Soft hyphens go, and full-width punctuation in a title in
     Latin script comes out in its ordinary form.
     """
-    title, source = _choose(headings, declared, site, hosts, home=home)
+    title, source = _choose(headings, declared, site, hosts, home=home, subheads=subheads or [])
     return (_tidy(title) if title else title), source
 
 
@@ -208,6 +209,7 @@ def _choose(
     hosts: tuple[str, ...] = (),
     *,
     home: bool = False,
+    subheads: list[str] | None = None,
 ) -> tuple[str | None, str]:
     site_names = (site or "", *hosts)
     # An og:title that only names the site is no title, but on the site's front page.
@@ -265,6 +267,39 @@ def _choose(
             return agreeing[0]
         return heading, "h1"
     if clean:
+        part = _printed_part(declared[0][0], subheads) if subheads else None
+        if part:
+            return part, "title-part"
         return clean[0]
     return named[0] if named else (None, "")  # only the site's name: better than nothing
 
+
+_PART_SPLIT_RE = re.compile(r"\s(?:\||-|–|—|::|«|»|·|•|/|--)\s?|\s:\s|\s--")
+
+
+def _printed_part(title: str, subheads: list[str]) -> str | None:
+    """The piece of a "Site » Blog » Headline" title that the page prints as a heading of
+    its own, when no ``<h1>`` is the headline: the rest is the site and its sections."""
+    parts = [p.strip() for p in _PART_SPLIT_RE.split(title) if p.strip()]
+    if len(parts) < 2:
+        return None
+    printed = {fold_key(h) for h in subheads}
+    found = [part for part in parts if len(fold_key(part)) >= 4 and fold_key(part) in printed]
+    return max(found, key=len) if found else None  # the headline over a section's name
+
+
+
+def declared_part(heading: str, parts: list[str], declared: list[tuple[str, str]],
+                  site: str | None, hosts: tuple[str, ...] = ()) -> str:
+    """The piece of a heading set in elements of their own that is a declared title: a
+    kicker ("Immobilienkrise") or a subtitle printed in the ``<h1>`` beside the headline
+    is no part of it, and the declared title says which piece the headline is."""
+    if len(parts) < 2:
+        return heading
+    names = (site or "", *hosts)
+    wanted = {fold_key(strip_site_suffix(d, names)) for d, _ in declared if d}
+    wanted |= {fold_key(d) for d, _ in declared if d}
+    whole = fold_key(heading)
+    longest = max(parts, key=len)  # a kicker is shorter than the headline it stands over
+    key = fold_key(longest)
+    return longest if len(key) >= 8 and key != whole and key in wanted else heading

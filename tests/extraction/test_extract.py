@@ -237,3 +237,27 @@ def test_content_named_also_as_a_widget_is_still_the_article() -> None:
             f"<footer>{'<a href=/y>Impressum und Datenschutz</a> ' * 30}</footer></body></html>")
     record = extract_bytes(html.encode(), "e.html", now=NOW)
     assert "Absatz 5: an der Spitze" in record.body
+
+
+def test_a_cookie_consent_box_longer_than_the_article_is_not_the_article() -> None:
+    tracker = "<p>Analytics service, Example Ltd.: purpose, storage time and the data it reads. </p>"
+    story = "<p>The council approved the new bridge over the river after a long debate. </p>"
+    html = (f"<html><body><div class='sp-dsgvo-popup-overlay'>{tracker * 40}</div>"
+            f"<article><h1>Bridge approved</h1>{story * 5}</article></body></html>")
+    record = extract_bytes(html.encode(), "page.html")
+    assert "council approved" in record.body and "Analytics service" not in record.body
+
+
+def test_soft_hyphens_in_the_text_are_not_kept() -> None:
+    word = "Wein\u00adwirt\u00adschaft"
+    html = f"<html><body><article><p>{('Die ' + word + ' im Tal wächst seit Jahren. ') * 8}</p></article></body></html>"
+    record = extract_bytes(html.encode(), "page.html")
+    assert "Weinwirtschaft" in record.body and "\u00ad" not in record.body
+
+
+def test_a_page_the_parser_left_in_its_head_is_read_and_its_doctype_is_no_text() -> None:
+    story = "<p>Harry Potter has topped the list of the year's best-selling books and films. </p>"
+    html = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><html><head>'
+            f"<title>Best sellers</title><mbox><table><tr><td>{story * 6}</td></tr></table></mbox>")
+    record = extract_bytes(html.encode(), "page.html")
+    assert "Harry Potter has topped" in record.body and "DTD HTML" not in record.body

@@ -672,3 +672,23 @@ def test_author_bio_after_the_article_is_not_body_text() -> None:
     assert record.authors == ("Jane Doe",)
     assert "is a reporter" not in record.body
     assert record.body.count(SENTENCE.strip()) == 8
+
+
+@pytest.mark.parametrize("label", ["Datum 25.01.2025", "Stand: 25.01.2025", "Published on 25.01.2025"])
+def test_a_date_the_page_labels_as_its_own_is_the_last_resort(label: str) -> None:
+    record = extract(page(body=BODY * 30 + f"<p>Pressestelle</p><p>{label}</p>"))
+    assert record.published and record.published.startswith("2025-01-25")
+    assert record.provenance["published"] == "page-text-labelled"
+
+
+def test_an_rdfa_date_created_is_a_publication_date() -> None:
+    span = "<span property='schema:dateCreated' content='2022-01-28T12:45:46+00:00'></span>"
+    record = extract(page(top=span))
+    assert record.published and record.published.startswith("2022-01-28")
+
+
+def test_a_publication_date_in_the_pages_script_state_is_a_last_resort() -> None:
+    state = '<script type="application/json">{"title": "x", "published_at": "2019-03-02T06:22:28+01:00"}</script>'
+    record = extract(page(head=state))
+    assert record.published and record.published.startswith("2019-03-02")
+    assert record.provenance["published"] == "script-json"

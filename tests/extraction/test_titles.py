@@ -127,3 +127,24 @@ def test_soft_hyphens_are_not_part_of_the_title(where: str) -> None:
     else:
         got = title_of(f'<meta property="og:title" content="{shy}">')
     assert got[0] == "Home Repair Assistance Program"
+
+
+def test_a_kicker_set_in_the_heading_is_not_part_of_the_title() -> None:
+    head = "<meta property='og:title' content='Rail strike ends after three days'>"
+    h1 = "<span class='kicker'>Transport</span> <span>Rail strike ends after three days</span>"
+    assert title_of(head, h1) == ("Rail strike ends after three days", "h1")
+
+
+def test_a_subtitle_shorter_than_the_headline_the_title_names_stays_out() -> None:
+    head = "<meta property='og:title' content='Real Estate 101'>"
+    h1 = "<span>Real Estate Investing for Beginners</span> <span>Real Estate 101</span>"
+    assert title_of(head, h1)[0] == "Real Estate Investing for Beginners Real Estate 101"
+
+
+def test_the_part_of_the_title_printed_as_a_heading_is_the_headline() -> None:
+    head = "<title>Blog Archive » Interning of Small Integers</title>"
+    before = "<h1>Four Years Remaining</h1>"
+    html = (f"<!doctype html><html><head>{head}</head><body>{before}<article>"
+            f"<h2>Interning of Small Integers</h2>{BODY}</article></body></html>")
+    record = extract_bytes(html.encode("utf-8"), "page.html", now=NOW)
+    assert (record.title, record.provenance["title"]) == ("Interning of Small Integers", "title-part")
