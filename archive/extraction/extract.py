@@ -79,7 +79,7 @@ def extract_capture(capture: Capture, *, now: datetime | None = None, as_text: b
     settings = current()
     data, path = capture.data, capture.name
     if len(data) > settings.max_page_bytes:
-        raise InputError(path, f"file too large ({len(data) // 2**20} MiB; the limit is "
+        raise InputError(path, f"file too large ({len(data) / 2**20:.1f} MiB; the limit is "
                                f"{settings.max_page_bytes // 2**20} MiB)")
     size, cut = len(data), False
     if size > settings.max_parse_chars and not wide_unicode(data):

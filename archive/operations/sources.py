@@ -126,7 +126,7 @@ def read_bytes(location: str) -> bytes:
             data = fh.read(limit + 1) if found.st_size <= limit else b""
         size = max(found.st_size, len(data))
     if size > limit:
-        raise InputError(location, f"file too large ({size // 2**20} MiB; the limit is {limit // 2**20} MiB)")
+        raise InputError(location, f"file too large ({size / 2**20:.1f} MiB; the limit is {limit // 2**20} MiB)")
     return data
 
 
