@@ -153,6 +153,8 @@ NOT_A_NAME_RE = re.compile(
 
 def name_like(text: str) -> bool:
     """One or more people's names ("Jane Doe", "Jane Doe and John Roe"), nothing else."""
+    if len(text) > _BYLINE_CHARS:
+        return False  # no names are that long; splitting a flood of spaces costs quadratic time
     parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", text) if p]
     return (
         bool(parts)

@@ -297,6 +297,8 @@ def _names_before(nodes: list[NavigableString], h1: Tag) -> str | None:
 def _person_name(node: NavigableString) -> str | None:
     """The name a string beside the date gives, unless it is no person's or links to a
     category rather than to a person's page."""
+    if len(node) > 500:
+        return None  # no name is that long (and trimming a flood of spaces is quadratic)
     name = re.sub(r"\s+(?:in|on|at)$", "", node.strip(" ·•|,\n\t"))
     link = node.find_parent("a")
     href = str(link.get("href") or "") if link is not None else ""
