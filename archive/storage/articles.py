@@ -50,13 +50,8 @@ class Articles(Database):
         return self.get(prefix)
 
     def get_many(self, ids: list[str]) -> dict[str, Record]:
-        out: dict[str, Record] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
-                out[row["id"]] = row_to_record(row)
-        return out
+        return {row["id"]: row_to_record(row)
+                for row in self.rows_in("SELECT * FROM articles WHERE id IN ({marks})", ids)}
 
     def iter_records(self, batch: int = 500) -> Iterator[Record]:
         last = ""

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 
 from .database import Database
 
-_CHUNK = 500
-
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -121,14 +119,7 @@ class Copies(Database):
         ).fetchone()[0])
 
     def bodies(self, article_ids: Iterable[str]) -> dict[str, str]:
-        ids = list(article_ids)
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, body FROM articles WHERE id IN ({marks})", chunk):
-                out[row[0]] = row[1]
-        return out
+        return {r[0]: r[1] for r in self.rows_in("SELECT id, body FROM articles WHERE id IN ({marks})", article_ids)}
 
     def clear_copies(self) -> None:
         """Forget every signature, bucket and cluster (inside the caller's transaction)."""
@@ -155,17 +146,9 @@ class Copies(Database):
 
     def stories(self, article_ids: Iterable[str]) -> dict[str, str]:
         """The story of each of ``article_ids`` that is not a story of its own (the index key)."""
-        ids = list(article_ids)
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                f"SELECT article_id, cluster FROM copy_clusters WHERE article_id IN ({marks}) "
-                "AND cluster != article_id", chunk
-            ):
-                out[row[0]] = row[1]
-        return out
+        return {r[0]: r[1] for r in self.rows_in(
+            "SELECT article_id, cluster FROM copy_clusters WHERE article_id IN ({marks}) AND cluster != article_id",
+            article_ids)}
 
     def all_stories(self) -> dict[str, str]:
         """Every article whose story is not its own id, with its story: what a rebuilt index needs."""
@@ -206,11 +189,4 @@ class Copies(Database):
         return {"stories": int(row[0]), "articles": int(row[1])}
 
     def seqs(self, article_ids: Iterable[str]) -> dict[str, int]:
-        ids = list(article_ids)
-        out: dict[str, int] = {}
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT id, seq FROM articles WHERE id IN ({marks})", chunk):
-                out[row[0]] = row[1]
-        return out
+        return {r[0]: r[1] for r in self.rows_in("SELECT id, seq FROM articles WHERE id IN ({marks})", article_ids)}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
@@ -167,6 +167,9 @@ def unusable(path: Path, exc: sqlite3.Error | Exception) -> StoreError:
     return StoreError(f"{path}: the record store is damaged ({exc}); 'archive check' says what is affected")
 
 
+_IN_BATCH = 500
+
+
 class Database:
     """One connection to an archive's record store. One per thread; never shared."""
 
@@ -299,6 +302,14 @@ class Database:
         """The last ingest sequence number given out (0 in an empty archive)."""
         value = self.get_meta(SEQ_KEY)
         return int(value) if value else 0
+
+    def rows_in(self, query: str, ids: Iterable[str], *args: object) -> Iterator[sqlite3.Row]:
+        """The rows of ``query`` for any number of ids: its ``{marks}`` stands for the
+        placeholders of one batch (SQLite caps the variables of a statement), ``args`` follow."""
+        ids = list(ids)
+        for start in range(0, len(ids), _IN_BATCH):
+            chunk = ids[start : start + _IN_BATCH]
+            yield from self.db.execute(query.format(marks=",".join("?" * len(chunk))), (*chunk, *args))
 
     def count(self, table: str) -> int:
         if table not in {"articles", "originals", "versions", "sources", "index_queue", "warc_headers",
