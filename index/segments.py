@@ -119,6 +119,26 @@ def built_segments(executor: Any, records: Iterable[Record], *, window: int | No
         yield pending.pop(0).result()
 
 
+def open_current(location: IndexLocation) -> Any:
+    """The index in use (created empty on first use), with the story fields an index made
+    before them lacks (index.stories)."""
+    ix = location.open()
+    if stories.STORY not in ix.schema:
+        stories.ensure_fields(ix)
+        ix.close()
+        ix = location.open()
+    return ix
+
+
+def drop_documents(writer: Any, article_ids: Sequence[str]) -> None:
+    """Delete every document of ``article_ids`` the index holds, within ``writer``'s commit."""
+    with writer.searcher() as searcher:
+        reader = searcher.reader()
+        for article_id in article_ids:
+            if ("id", article_id) in reader:
+                writer.delete_by_term("id", article_id, searcher=searcher)
+
+
 def adopt(location: IndexLocation, article_ids: Sequence[str], built: Iterable[BuiltSegment],
           *, folder: Path | None = None) -> dict[str, str]:
     """One commit: drop every document of ``article_ids``, then add the built segments after
@@ -126,7 +146,7 @@ def adopt(location: IndexLocation, article_ids: Sequence[str], built: Iterable[B
     killed before the commit leaves files no table of contents names, which the next
     commit clears.  Returns the sha256 of each record indexed, by id."""
     if folder is None:
-        ix = location.open()  # created empty on first use
+        ix = open_current(location)  # created empty on first use
         folder = location.current_dir()
     else:
         ix = open_index(folder)
@@ -135,11 +155,7 @@ def adopt(location: IndexLocation, article_ids: Sequence[str], built: Iterable[B
         indexed: dict[str, str] = {}
         adopted: list[Any] = []
         try:
-            with writer.searcher() as searcher:
-                reader = searcher.reader()
-                for article_id in article_ids:
-                    if ("id", article_id) in reader:
-                        writer.delete_by_term("id", article_id, searcher=searcher)
+            drop_documents(writer, article_ids)
             for part in built:
                 if part.schema_version != SCHEMA_VERSION:
                     raise StoreError(f"a worker built a segment of index schema {part.schema_version}; "

@@ -61,21 +61,13 @@ def replace(location: IndexLocation, article_ids: Sequence[str], records: Iterab
     record written, by id."""
     if builder is not None and adds >= current().parallel_batch:
         return segments.adopt(location, article_ids, segments.built_segments(builder, records, groups=groups))
-    ix = location.open()
+    ix = segments.open_current(location)
     try:
-        if stories.STORY not in ix.schema:
-            stories.ensure_fields(ix)
-            ix.close()
-            ix = location.open()
         writer = _writer(ix, adds)
         fields = set(writer.schema.names())
         indexed: dict[str, str] = {}
         try:
-            with writer.searcher() as searcher:
-                reader = searcher.reader()
-                for article_id in article_ids:
-                    if ("id", article_id) in reader:
-                        writer.delete_by_term("id", article_id, searcher=searcher)
+            segments.drop_documents(writer, article_ids)
             for record in records:
                 writer.add_document(**_document(record, fields, groups))
                 indexed[record.id] = record.sha256
