@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import gzip
 import random
-import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 
@@ -18,6 +16,7 @@ from archive.extraction.decode import decode, within_size
 from archive.extraction.extract import extract_bytes
 from archive.extraction.soup import parse_bounded
 from archive.extraction.urls import fold_url, web_url
+from archive.operations.bounds import time_bound as within  # fails the test instead of hanging the suite
 from tests.conftest import DATA
 
 ARTICLE = "".join(
@@ -28,20 +27,6 @@ ARTICLE = "".join(
 def page(head: str = "", body: str = ARTICLE) -> bytes:
     return (f"<!DOCTYPE html><html><head><title>Bridge</title>{head}</head>"
             f"<body><article><h1>Bridge</h1>{body}</article></body></html>").encode()
-
-
-@contextmanager
-def within(seconds: float) -> Iterator[None]:
-    """Fail the test, instead of hanging the suite, when the block runs longer."""
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"still running after {seconds} s")
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 # ------------------------------------------------------------------------------ charsets
