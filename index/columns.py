@@ -15,7 +15,6 @@ document offset.  Files of segments merged away are removed when the index is wa
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from whoosh.reading import IndexReader
 
 from archive.contract.facets import TERM_FACETS as FACETS
 
-from . import lexicon
+from . import cachefiles, lexicon
 from .lexicon import FieldLexicon, segment_lexicon
 from .postings import EMPTY, HotPostings, hot_files, postings_ids, segment_hot
 from .schema import exact_field
@@ -101,12 +100,10 @@ def _save(path: Path, cols: SegmentColumns) -> None:
         arrays[f"{facet}.vals"] = cols.vals[facet]
     meta = json.dumps({"version": CACHE_VERSION, "values": cols.values}, ensure_ascii=False)
     arrays["meta"] = np.frombuffer(meta.encode("utf-8"), dtype=np.uint8)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
     try:
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
+        cachefiles.replace(path, lambda fh: np.savez(fh, **arrays), suffix=".npz")
     except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only index still searches, only slower to open
+        pass  # a read-only index still searches, only slower to open
 
 
 def _load(path: Path) -> SegmentColumns | None:

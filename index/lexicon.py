@@ -14,13 +14,13 @@ number of articles holding each word.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh.reading import IndexReader
 
+from . import cachefiles
 from .analysis import MAX_WORD, stem, stems
 
 FIELDS = ("title", "body")
@@ -94,20 +94,11 @@ def files(segment_id: str) -> set[str]:
 
 def _save(folder: Path, segment_id: str, field: str, lex: FieldLexicon) -> None:
     rows_path, text_path = _paths(folder, segment_id, field)
-    tmps = []
     try:
-        tmp = text_path.with_name(f".{text_path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(lex.text.tobytes() + b"\n")  # one more newline: never an empty file
-        tmps.append(tmp)
-        os.replace(tmp, text_path)
-        tmp = rows_path.with_name(f".{rows_path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            np.save(fh, lex.rows)
-        tmps.append(tmp)
-        os.replace(tmp, rows_path)  # written last: its presence says the words are whole
+        cachefiles.replace(text_path, lambda fh: fh.write(lex.text.tobytes() + b"\n"))  # never an empty file
+        cachefiles.replace(rows_path, lambda fh: np.save(fh, lex.rows))  # last: its presence says the words are whole
     except OSError:
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)  # a read-only index still searches, only slower
+        pass  # a read-only index still searches, only slower
 
 
 def _load(folder: Path, segment_id: str, field: str) -> FieldLexicon | None:

@@ -15,7 +15,6 @@ the files; those of merged-away segments are removed with the facet files.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from archive.contract.settings import current
+
+from . import cachefiles
 
 EMPTY = np.zeros(0, dtype=np.int32)
 HOT_FIELDS = ("title", "body")
@@ -312,21 +313,13 @@ def _save(folder: Path, segment_id: str, hot: HotPostings, docs: int) -> None:
     array_paths, meta_path = _paths(folder, segment_id)
     meta = {"version": HOT_VERSION, "hot_df": current().hot_postings_df, "docs": docs, "postings": len(hot.ids),
             "positions": len(hot.positions), "spans": hot.spans}
-    written: list[Path] = []
     try:
         for name, path in array_paths.items():
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                np.save(fh, getattr(hot, name))
-            written.append(tmp)
-            os.replace(tmp, path)
-        tmp = meta_path.with_name(f".{meta_path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        written.append(tmp)
-        os.replace(tmp, meta_path)  # written last: its presence says the arrays are whole
+            cachefiles.replace(path, lambda fh, name=name: np.save(fh, getattr(hot, name)))
+        text = json.dumps(meta, ensure_ascii=False).encode("utf-8")
+        cachefiles.replace(meta_path, lambda fh: fh.write(text))  # last: its presence says the arrays are whole
     except OSError:
-        for tmp in written:
-            tmp.unlink(missing_ok=True)  # a read-only index still searches, only slower
+        pass  # a read-only index still searches, only slower
 
 
 def _load(folder: Path, segment_id: str, docs: int) -> HotPostings | None:
