@@ -199,21 +199,15 @@ def _classify(path: Path, named: bool, root: Path | None = None, follow_links: b
     named on the command line is always tried; one found in a folder must look the part,
     be a regular file, and (unless ``follow_links``) not be a link out of the folder."""
     name = path.name.lower()
-    size = _size(path)
-    if not named:
-        why = _link_skip(path, root, follow_links) if path.is_symlink() else None
-        try:
-            why = why or not_regular(path.stat().st_mode)
-        except OSError as exc:
-            why = why or f"cannot read: {exc.strerror or exc}"
-        if why:
-            return Entry(str(path), SKIP, 0, why)
-    else:
-        try:
-            if not_regular(path.stat().st_mode):
-                return Entry(str(path), PAGE, 0)  # the reader refuses it in one line, unopened
-        except OSError:
-            return Entry(str(path), PAGE, 0)
+    why = _link_skip(path, root, follow_links) if not named and path.is_symlink() else None
+    try:
+        found = path.stat()  # once: the kind of file and its size
+        why = why or not_regular(found.st_mode)
+    except OSError as exc:
+        found, why = None, why or f"cannot read: {exc.strerror or exc}"
+    if why:  # named: the reader refuses it in one line, without opening it
+        return Entry(str(path), PAGE, 0) if named else Entry(str(path), SKIP, 0, why)
+    size = found.st_size if found else 0
     if _is_warc_name(name):
         return Entry(str(path), WARC, size)
     inner = name[:-3] if name.endswith(".gz") else name
