@@ -5,12 +5,20 @@ Each is written to a hidden temporary name and renamed over its place, so a read
 sees half a file; a write that fails leaves nothing behind and raises OSError, which the
 caller takes as "no cache" (a read-only index still searches, only slower).  They can all be
 made again from the segments, so they are not synced to disk like the archive's own files.
+
+Reading them goes through ``reading()``: numpy parses each array's header with
+``ast.literal_eval``, and CPython 3.11 keeps the AST converter's recursion depth per
+process, not per thread, so two threads opening arrays at once (a search beside an
+ingest's index update) can fail with "SystemError: AST constructor recursion depth
+mismatch".  Opening is one lock's worth of work; the arrays are then read without it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,3 +33,13 @@ def replace(path: Path, write: Callable[[BinaryIO], None], *, suffix: str = "") 
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_OPENING = threading.Lock()
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Hold while numpy opens cache arrays (their headers are parsed then; see above)."""
+    with _OPENING:
+        yield

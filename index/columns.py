@@ -108,7 +108,7 @@ def _save(path: Path, cols: SegmentColumns) -> None:
 
 def _load(path: Path) -> SegmentColumns | None:
     try:
-        with np.load(path) as data:
+        with cachefiles.reading(), np.load(path) as data:  # an npz parses each header as it is read
             meta = json.loads(data["meta"].tobytes().decode("utf-8"))
             if meta.get("version") != CACHE_VERSION:
                 return None

@@ -104,7 +104,8 @@ def _save(folder: Path, segment_id: str, field: str, lex: FieldLexicon) -> None:
 def _load(folder: Path, segment_id: str, field: str) -> FieldLexicon | None:
     rows_path, text_path = _paths(folder, segment_id, field)
     try:
-        rows = np.load(rows_path, mmap_mode="r")
+        with cachefiles.reading():
+            rows = np.load(rows_path, mmap_mode="r")
         text = np.memmap(text_path, dtype=np.uint8, mode="r")
     except (OSError, ValueError):
         return None

@@ -328,7 +328,8 @@ def _load(folder: Path, segment_id: str, docs: int) -> HotPostings | None:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("version") != HOT_VERSION or meta.get("docs") != docs:
             return None
-        arrays = {name: np.load(path, mmap_mode="r") for name, path in array_paths.items()}
+        with cachefiles.reading():
+            arrays = {name: np.load(path, mmap_mode="r") for name, path in array_paths.items()}
         spans = {f: {w: (int(a), int(b), int(c)) for w, (a, b, c) in terms.items()}
                  for f, terms in meta["spans"].items()}
     except (OSError, ValueError, KeyError, TypeError):
