@@ -169,5 +169,7 @@ def test_the_page_reads_on_a_phone(browser, server) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, address
     page.goto("/?q=people")
     page.locator("ol.hits h2 a").first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
