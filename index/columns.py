@@ -187,6 +187,24 @@ def load(folder: Path | None, reader: IndexReader) -> Columns:
     return Columns(size, live, values, docs, vals, day, stamp, hot, lexicons)
 
 
+def _cached(folder: Path, segment_id: str) -> bool:
+    names = {_cache_path(folder, segment_id).name} | hot_files(segment_id) | lexicon.files(segment_id)
+    return all((folder / name).exists() for name in names)
+
+
+def warm(folder: Path, reader: IndexReader) -> None:
+    """Write the cache files of the segments that have none yet (those a commit or a merge
+    just wrote); the others are left unread, so warming costs what was written, not the
+    whole index."""
+    for sub, _ in reader.leaf_readers():
+        segment = sub.segment()
+        if segment is None or _cached(folder, segment.segment_id()):
+            continue
+        segment_hot(folder, sub)
+        segment_lexicon(folder, sub)
+        segment_columns(folder, sub)
+
+
 def prune(folder: Path, reader: IndexReader) -> None:
     """Delete the cache files of segments that are no longer in the index."""
     current: set[str] = set()

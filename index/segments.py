@@ -81,7 +81,7 @@ def build_segment(blob: bytes, settings: Settings, groups: Mapping[str, str] | N
         ix = open_index(folder)
         segments = ix._segments()
         with ix.reader() as reader:
-            columns.load(folder, reader)  # computes and saves the segment's arrays
+            columns.warm(folder, reader)  # computes and saves the segment's arrays
         ix.close()
         files = {p.name: p.read_bytes() for p in folder.iterdir()
                  if p.is_file() and not p.name.endswith((".toc", ".lock")) and p.name != "SCHEMA_VERSION"}

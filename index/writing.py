@@ -101,7 +101,7 @@ def warm(location: IndexLocation) -> None:
     ix = location.open()
     try:
         with ix.reader() as reader:
-            columns.load(folder, reader)
+            columns.warm(folder, reader)
             columns.prune(folder, reader)
     finally:
         ix.close()
@@ -134,7 +134,7 @@ def rebuild(location: IndexLocation, records: Iterable[Record], *, total: int,
             raise
         writer.commit(optimize=not parallel)
         with ix.reader() as reader:
-            columns.load(folder, reader)
+            columns.warm(folder, reader)
             columns.prune(folder, reader)
     finally:
         ix.close()
@@ -160,7 +160,7 @@ def _rebuild_on(builder: Any, location: IndexLocation, folder: Path, records: It
     ix = open_index(folder)
     try:
         with ix.reader() as reader:
-            columns.load(folder, reader)  # the workers computed them: this only checks they are there
+            columns.warm(folder, reader)  # the workers computed them: this only checks they are there
             columns.prune(folder, reader)
     finally:
         ix.close()
