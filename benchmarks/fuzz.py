@@ -8,7 +8,7 @@ binary junk named .html, entity floods, unterminated comments) into WORKDIR, the
 
 1. times every page alone, in worker processes (each page read as ingest reads it; a
    time per page, the worker's peak RSS after it): a crash is any exception but the
-   one-line InputError, a hang is a page over 10 s;
+   one-line InputError, a hang is a page that takes over 10 s of CPU;
 2. runs the real ``archive ingest --json-lines --jobs N`` over the whole folder into a fresh
    home, sampling the summed RSS of the process and its workers every 0.2 s, then
    ``archive check``: every page must get its line, none an internal error, the check ok.
@@ -38,13 +38,16 @@ from tests.fuzzing import write_hostile  # noqa: E402
 HANG_SECONDS = 10.0
 
 
-def _time_page(path: str) -> tuple[str, float, str, int]:
-    """(name, seconds, outcome, worker peak RSS in bytes) for one page."""
+def _time_page(path: str) -> tuple[str, float, str, int, float]:
+    """(name, CPU seconds, outcome, worker peak RSS in bytes, wall seconds) for one page.
+
+    A hang is judged by the page's own CPU time: on a shared machine the wall time also
+    holds what other processes took (it is printed beside it)."""
     from archive.contract.errors import InputError
     from archive.extraction.extract import extract_capture
     from archive.operations.sources import read_file
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     try:
         extract_capture(read_file(path))
         outcome = "stored"
@@ -52,8 +55,8 @@ def _time_page(path: str) -> tuple[str, float, str, int]:
         outcome = "refused"
     except Exception as exc:  # what the benchmark counts: anything but a one-line refusal
         outcome = f"crash: {type(exc).__name__}: {str(exc)[:120]}"
-    seconds = time.perf_counter() - began
-    return Path(path).name, seconds, outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    wall, seconds = time.perf_counter() - began, time.process_time() - cpu
+    return Path(path).name, seconds, outcome, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, wall
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,11 +84,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\npages alone ({args.jobs} workers, {alone:.0f} s): "
           f"{sum(t[2] == 'stored' for t in timed)} stored, {sum(t[2] == 'refused' for t in timed)} refused")
     print(f"  crashes {len(crashes)}, hangs over {HANG_SECONDS:.0f} s {len(hangs)}, "
-          f"median {statistics.median(seconds) * 1000:.0f} ms, slowest {slowest[0][1]:.2f} s, "
+          f"median {statistics.median(seconds) * 1000:.0f} ms, slowest {slowest[0][1]:.2f} s CPU "
+          f"(slowest wall {max(t[4] for t in timed):.2f} s), "
           f"worker peak RSS {max(t[3] for t in timed) / 2**20:.0f} MiB")
-    for name, secs, outcome, _rss in slowest:
-        print(f"    {secs:6.2f} s  {name}  {outcome}")
-    for name, _secs, outcome, _rss in crashes[:10]:
+    for name, secs, outcome, _rss, wall in slowest:
+        print(f"    {secs:6.2f} s CPU ({wall:.2f} s wall)  {name}  {outcome}")
+    for name, _secs, outcome, _rss, _wall in crashes[:10]:
         print(f"    CRASH {name}: {outcome}")
 
     home = args.work / "home"
