@@ -201,7 +201,18 @@ def parse_query(text: str, schema: Schema | None = None) -> Query | None:
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return wq.NullQuery  # nothing searchable left: matches nothing rather than everything
     _check(q)
-    return q
+    return _unordered_phrases(q, schema or _schema)
+
+
+def _unordered_phrases(q: Query, schema: Schema) -> Query:
+    """A phrase in a field that keeps no word positions (author:"dana reyes", tag:"climate
+    change") asks for its words in any order: Whoosh would refuse it as a phrase."""
+    if isinstance(q, wq.Phrase):
+        field = schema[q.fieldname] if q.fieldname in schema else None
+        if field is not None and not (field.format and field.format.supports("positions")):
+            return wq.And([wq.Term(q.fieldname, w) for w in q.words], boost=q.boost)
+        return q
+    return q.apply(lambda node: _unordered_phrases(node, schema)) if hasattr(q, "apply") else q
 
 
 def site_domain(text: str) -> str | None:

@@ -132,6 +132,9 @@ def test_author_filter_matches_any_of_the_name_words(archive: Archive) -> None:
     assert titles(archive, "", filters={"author": ("jeff",)}) == foust
     assert titles(archive, "", filters={"author": ("foust jeff",)}) == set()
     assert titles(archive, "author:foust") == foust
+    # a name in quotes, as people write it; the field keeps no word order, so any order finds it
+    assert titles(archive, 'author:"jeff foust"') == foust
+    assert titles(archive, 'author:"foust jeff"~2') == foust
 
 
 @pytest.mark.parametrize("value", ["nypost.com", "www.nypost.com", "https://nypost.com/", "New York Post",
