@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from whoosh.fields import Schema
@@ -12,7 +13,7 @@ from archive.contract.errors import ArchiveError, StoreError
 from archive.contract.records import Record
 from archive.contract.search import Hit, SearchRequest, SearchResult
 
-from . import writing
+from . import deferred, writing
 from .location import IndexLocation
 from .schema import document_for
 from .search import ArchiveSearcher
@@ -112,6 +113,13 @@ class WhooshBackend:
         return writing.merge(self.location, credit, written)
 
     @guarded
+    def merges_waiting(self) -> bool:
+        return deferred.waiting(self.location)
+
+    @guarded
+    def merge_apart(self, write_lock: Callable[[], AbstractContextManager[object]]) -> int:
+        return deferred.run(self.location, write_lock)
+
     def refresh(self) -> None:
         writing.warm(self.location)
 

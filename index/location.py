@@ -2,12 +2,18 @@
 
 ``index/CURRENT`` names the generation folder in use (``gen-000001``...).  A rebuild
 writes a new generation beside it and swaps the pointer with an atomic rename, so a
-search sees the old index or the new one, never a half-built or empty one.
+search sees the old index or the new one, never a half-built or empty one.  A merge made
+apart from the writer (index.deferred) builds its segment in a ``merge-*`` folder beside
+them, holding ``merge.lock``.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -30,6 +36,27 @@ def open_index(folder: Path) -> Index:
     return FileIndex(FileStorage(str(folder), supports_mmap=False))
 
 POINTER = "CURRENT"
+SCRATCH_PREFIX = "merge-"
+MERGE_LOCK = "merge.lock"
+
+
+@contextmanager
+def merge_lock(root: Path) -> Iterator[bool]:
+    """The index's merge lock, if no other process holds it (True), else False at once."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / MERGE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 class IndexLocation:
@@ -151,7 +178,15 @@ class IndexLocation:
         older = [n for n in numbers if n < in_use]
         keep = {in_use, older[-1]} if older else {in_use}
         stale = [self.root / f"gen-{n:06d}" for n in numbers if n not in keep]
-        return stale + sorted(self.root.glob(f".{POINTER}.*"))
+        return stale + sorted(self.root.glob(f".{POINTER}.*")) + self._merge_scraps()
+
+    def _merge_scraps(self) -> list[Path]:
+        """Scratch folders of merges no process is making any more (a killed merger's)."""
+        folders = sorted(self.root.glob(f"{SCRATCH_PREFIX}*"))
+        if not folders:
+            return []
+        with merge_lock(self.root) as free:
+            return folders if free else []
 
     def clear_stale(self) -> int:
         """Remove what ``stale_generations`` lists (under the write lock)."""

@@ -13,12 +13,14 @@ one-article segments make one of four, never one with the whole index.  A segmen
 documents are more than ``MAX_DELETED`` deleted is rewritten whatever its tier, which
 bounds the dead weight.
 
-Merging in Whoosh costs about as much as indexing the same documents again, so it never
-stands between new documents and search: the new segment is committed first (searchable
-at once), and merging runs as a separate commit afterwards with a budget in documents
-that grows with what was written (the credit is kept by archive.operations.indexing): small tiers fill
-and merge often and cheaply, a big tier once enough documents have been written to pay
-for rewriting it, so the cost of merging stays proportional to the cost of indexing.
+Merging in Whoosh costs more than indexing the same documents again, so it never stands
+between new documents and search: the new segment is committed first (searchable at
+once).  By default the merges are then made by a process of their own (index.deferred),
+without a budget.  Made by the writing command itself (``Settings.merge_apart`` off), they
+run as a separate commit with a budget in documents that grows with what was written (the
+credit is kept by archive.operations.indexing): small tiers fill and merge often and
+cheaply, a big tier once enough documents have been written to pay for rewriting it, so
+the cost of merging stays proportional to the cost of indexing.
 """
 
 from __future__ import annotations

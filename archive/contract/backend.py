@@ -9,6 +9,7 @@ implementation; another (an index split into shards on a cluster) fits the same 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from .records import Record
@@ -53,6 +54,16 @@ class SearchBackend(Protocol):
     def merge(self, credit: float, written: int) -> tuple[int, float]:
         """Tidy the index within a budget earned by ``written`` documents on top of the
         ``credit`` saved from before; returns the documents rewritten and the credit left."""
+        ...
+
+    def merges_waiting(self) -> bool:
+        """Whether the index has segments its merge policy would merge now."""
+        ...
+
+    def merge_apart(self, write_lock: Callable[[], AbstractContextManager[object]]) -> int:
+        """Merge what waits without holding ``write_lock`` but for the moment each merge
+        is put in place (a process of its own does this after a write); returns the
+        documents rewritten, 0 at once if another process is merging."""
         ...
 
     def refresh(self) -> None:

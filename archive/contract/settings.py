@@ -11,6 +11,7 @@ patching module globals::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
@@ -43,6 +44,11 @@ class Settings:
     reextract_batch: int = 200  # articles between re-extraction checkpoints
     reextract_sync_every: int = 2000  # re-extracted articles between index updates
     durable_commits: bool = True  # every record commit synced to the disk before it is reported
+    # Index merges run in a process of their own once a write is done, holding the write
+    # lock only to put each merge in place (index.deferred); off, each write merges within
+    # its budget before it returns.  ARCHIVE_INLINE_MERGES=1 turns it off for a process
+    # and its children (the tests do, so that nothing outlives a test).
+    merge_apart: bool = os.environ.get("ARCHIVE_INLINE_MERGES", "") != "1"
     segment_docs: int = 10_000  # documents in one index segment an executor's worker builds (index.segments)
 
     # on a cluster (--cluster)

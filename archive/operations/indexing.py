@@ -101,6 +101,8 @@ def sync(store: RecordStore, backend: SearchBackend, *, progress: Progress | Non
 
 
 def _merge(store: RecordStore, backend: SearchBackend, written: int) -> int:
+    if current().merge_apart:
+        return 0  # merged apart, once the write lock is released (archive.operations.tidying)
     try:
         credit = float(store.get_meta(CREDIT_KEY) or 0)
     except ValueError:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from archive.contract.errors import ArchiveError, DiskFullError, disk_full
+from archive.contract.settings import current
 from archive.storage.database import unusable
 from archive.storage.home import Home
 from archive.storage.lock import WriteLock
@@ -43,10 +46,13 @@ class Workspace:
         self._backend: SearchBackend | None = None
 
     @contextmanager
-    def lock(self, wait: float = 0.0) -> Iterator[WriteLock]:
+    def lock(self, wait: float = 0.0, *, brief: bool = False) -> Iterator[WriteLock]:
         """The home's write lock; hold it for anything that writes.  A disk that fills up
-        under the writer ends it with a DiskFullError, whatever layer noticed."""
-        with WriteLock(self.home.lock_path, wait=wait) as held:
+        under the writer ends it with a DiskFullError, whatever layer noticed.  Once a
+        write that changed the index is done, the segments it leaves to merge are merged
+        by a process of its own (archive.operations.tidying); ``brief`` is that process's
+        own hold, which other writers wait for."""
+        with WriteLock(self.home.lock_path, wait=wait, brief=brief) as held:
             try:
                 yield held
             except ArchiveError:
@@ -60,6 +66,22 @@ class Workspace:
                         "free some space and run the same command again"
                     ) from exc
                 raise
+        if not brief:
+            self._tidy_later()
+
+    def _tidy_later(self) -> None:
+        if self._backend is None or not current().merge_apart:
+            return  # this write never opened the index
+        try:
+            if not self._backend.merges_waiting():
+                return
+        except ArchiveError:
+            return  # a damaged index is check's to report, not a merge's
+        subprocess.Popen(  # detached: the command that wrote does not wait for it
+            [sys.executable, "-m", "archive.operations.tidying", str(self.home.root)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True,
+        )
 
     def writer(self) -> RecordStore:
         """A connection for writing to the record store (under the write lock)."""

@@ -14,31 +14,41 @@ from types import TracebackType
 
 from archive.contract.errors import BusyError
 
+BRIEF = "brief"
+BRIEF_WAIT = 30.0  # seconds any writer waits for a holder that marked its hold brief
+
 
 class WriteLock:
-    def __init__(self, path: Path, *, wait: float = 0.0) -> None:
+    """``brief`` marks a hold that lasts moments (a merge put in place): every other
+    writer then waits for it, whatever its own ``wait``, instead of giving up."""
+
+    def __init__(self, path: Path, *, wait: float = 0.0, brief: bool = False) -> None:
         self.path = path
         self.wait = wait
+        self.brief = brief
         self._fd: int | None = None
 
     def __enter__(self) -> WriteLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + max(0.0, self.wait)
+        started = time.monotonic()
+        deadline = started + max(0.0, self.wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").split()
+                if holder[1:] == [BRIEF]:
+                    deadline = max(deadline, started + BRIEF_WAIT)
                 if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
                     os.close(fd)
                     raise BusyError(
-                        f"{self.path.parent}: another archive process (pid {holder}) is writing; "
+                        f"{self.path.parent}: another archive process (pid {holder[0] if holder else '?'}) is writing; "
                         "wait for it to finish or pass --wait SECONDS"
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        os.pwrite(fd, f"{os.getpid()}{' ' + BRIEF if self.brief else ''}".encode("ascii"), 0)
         self._fd = fd
         return self
 
