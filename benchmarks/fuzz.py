@@ -65,9 +65,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="skip writing and timing the pages alone: ingest WORKDIR/pages as written before")
     args = parser.parse_args(argv)
 
     pages_dir = args.work / "pages"
+    if args.ingest_only:
+        _ingest(args, pages_dir, sorted(pages_dir.iterdir()), [], [])
+        return
     shutil.rmtree(pages_dir, ignore_errors=True)
     paths = write_hostile(pages_dir, args.pages, seed=args.seed)
     size = sum(p.stat().st_size for p in paths)
@@ -92,6 +97,10 @@ def main(argv: list[str] | None = None) -> None:
     for name, _secs, outcome, _rss, _wall in crashes[:10]:
         print(f"    CRASH {name}: {outcome}")
 
+    _ingest(args, pages_dir, paths, crashes, hangs)
+
+
+def _ingest(args: argparse.Namespace, pages_dir: Path, paths: list[Path], crashes: list, hangs: list) -> None:
     home = args.work / "home"
     shutil.rmtree(home, ignore_errors=True)
     got = _measured(home, "ingest", "--json-lines", "--jobs", str(args.jobs), str(pages_dir))

@@ -142,8 +142,10 @@ def _memory(pids: set[int]) -> tuple[int, int]:
 def _measured(home: Path, *args: str) -> dict[str, float | str]:
     """Run ``archive`` in a subprocess: wall time, main peak RSS, peak RSS of the tree."""
     began = time.perf_counter()
-    proc = subprocess.Popen([*ARCHIVE, "--home", str(home), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    # Output goes to files, not pipes: a command writing more to one stream than a pipe holds
+    # while the other is being read would wait forever.
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen([*ARCHIVE, "--home", str(home), *args], stdout=out_file, stderr=err_file)
     peak = [0, 0]
     done = threading.Event()
 
@@ -155,9 +157,12 @@ def _measured(home: Path, *args: str) -> dict[str, float | str]:
 
     watcher = threading.Thread(target=sample, daemon=True)
     watcher.start()
-    out = proc.stdout.read() if proc.stdout else b""
-    err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
+    out_file.seek(0)
+    err_file.seek(0)
+    out, err = out_file.read(), err_file.read()
+    out_file.close()
+    err_file.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     watcher.join()
