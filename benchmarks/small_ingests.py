@@ -74,14 +74,11 @@ def _wait_for_merges(home: Path, timeout: float = 3600.0) -> None:
     """Until the merging process a write started (if any) is done and nothing waits."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from index import deferred
-    from index.location import IndexLocation, merge_lock
+    from index.location import IndexLocation
 
     location = IndexLocation(home / "index")
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with merge_lock(location.root) as free:
-            if free and not deferred.waiting(location):
-                return
+    while not deferred.idle(location) and time.monotonic() < deadline:
         time.sleep(1.0)
 
 

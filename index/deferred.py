@@ -36,10 +36,9 @@ from whoosh.reading import SegmentReader
 
 from . import columns, merging
 from .location import SCRATCH_PREFIX, IndexLocation, merge_lock, open_index
-from .segments import WRITER_LIMITMB
+from .segments import WRITER_LIMITMB, segment_files
 
 ROUNDS = 16  # merges one process makes before it leaves the rest to the next write
-_KEPT_OUT = ("SCHEMA_VERSION", "MAIN_WRITELOCK")
 
 WriteLock = Callable[[], AbstractContextManager[object]]
 
@@ -56,10 +55,6 @@ class Merged:
     parts: list[tuple[str, list[int]]]
 
 
-def _sizes(segments: list[Any]) -> list[tuple[int, int]]:
-    return [(seg.doc_count_all(), seg.deleted_count()) for seg in segments]
-
-
 def waiting(location: IndexLocation) -> bool:
     """Whether the merge policy has segments to merge in the index in use."""
     folder = location.current_dir()
@@ -67,9 +62,15 @@ def waiting(location: IndexLocation) -> bool:
         return False
     ix = open_index(folder)
     try:
-        return bool(merging.choose(_sizes(ix._segments())))
+        return bool(merging.choose(merging.sizes(ix._segments())))
     finally:
         ix.close()
+
+
+def idle(location: IndexLocation) -> bool:
+    """No process is merging and nothing waits to be merged: what a write started is done."""
+    with merge_lock(location.root) as free:
+        return free and not waiting(location)
 
 
 def _scratch(root: Path) -> Path:
@@ -92,7 +93,7 @@ def build(location: IndexLocation) -> Merged | None:
     ix = open_index(folder)
     try:
         segments = ix._segments()
-        chosen = sorted(merging.choose(_sizes(segments)))
+        chosen = sorted(merging.choose(merging.sizes(segments)))
         if not chosen:
             return None
         scratch = _scratch(location.root)
@@ -146,9 +147,8 @@ def adopt(location: IndexLocation, merged: Merged) -> int:
                         if docnum in gone:  # deleted since the snapshot: an update, a forget
                             segment.delete_document(base + n)
                 base += len(live)
-            for path in merged.scratch.iterdir():
-                if path.is_file() and not path.name.endswith((".toc", ".lock")) and path.name not in _KEPT_OUT:
-                    os.replace(path, folder / path.name)
+            for path in segment_files(merged.scratch):
+                os.replace(path, folder / path.name)
             replaced = {sid for sid, _live in merged.parts}
             added = [segment] if segment is not None else []
             writer = ix.writer()
@@ -189,4 +189,4 @@ def run(location: IndexLocation, write_lock: WriteLock) -> int:
         return rewritten
 
 
-__all__ = ["Merged", "adopt", "build", "run", "waiting"]
+__all__ = ["Merged", "adopt", "build", "idle", "run", "waiting"]

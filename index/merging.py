@@ -78,18 +78,15 @@ def choose(sizes: list[tuple[int, int]], budget: float = math.inf) -> set[int]:
     return chosen
 
 
-def _sizes(ix: Index) -> list[tuple[int, int]]:
-    with ix.reader() as reader:
-        return [
-            (sub.doc_count_all(), sub.doc_count_all() - sub.doc_count())
-            for sub, _ in reader.leaf_readers()
-        ]
+def sizes(segments: list[Any]) -> list[tuple[int, int]]:
+    """Each Whoosh segment's (all docs, deleted docs), as ``choose`` takes them."""
+    return [(seg.doc_count_all(), seg.deleted_count()) for seg in segments]
 
 
 def _mergetype(budget: float) -> Callable[[Any, list[Any]], list[Any]]:
     def merge(writer: Any, segments: list[Any]) -> list[Any]:
         """A Whoosh ``mergetype``: fold the chosen segments into the one being written."""
-        chosen = choose([(seg.doc_count_all(), seg.deleted_count()) for seg in segments], budget)
+        chosen = choose(sizes(segments), budget)
         kept = []
         for i, seg in enumerate(segments):
             if i in chosen:
@@ -106,8 +103,8 @@ def _mergetype(budget: float) -> Callable[[Any, list[Any]], list[Any]]:
 def merge(ix: Index, budget: float = math.inf, *, limitmb: int = 256) -> int:
     """Merge what the policy chooses within ``budget`` documents; return how many
     documents were rewritten (0: nothing to do, and no commit made)."""
-    sizes = _sizes(ix)
-    chosen = choose(sizes, budget)
+    counts = sizes(ix._segments())
+    chosen = choose(counts, budget)
     if not chosen:
         return 0
     writer = ix.writer(limitmb=limitmb)
@@ -116,4 +113,4 @@ def merge(ix: Index, budget: float = math.inf, *, limitmb: int = 256) -> int:
     except BaseException:
         writer.cancel()
         raise
-    return sum(sizes[i][0] - sizes[i][1] for i in chosen)
+    return sum(counts[i][0] - counts[i][1] for i in chosen)

@@ -46,6 +46,13 @@ class BuiltSegment:
     schema_version: str
 
 
+def segment_files(folder: Path) -> list[Path]:
+    """The files of the segments written in a folder of their own, with their caches: all
+    but its table of contents, locks and schema version, which the adopting index has."""
+    return [p for p in folder.iterdir() if p.is_file() and not p.name.endswith((".toc", ".lock"))
+            and p.name not in ("SCHEMA_VERSION", "MAIN_WRITELOCK")]
+
+
 def pack_records(records: Sequence[Record]) -> bytes:
     """Records as a task argument: JSON lines, compressed (a tenth of the size, sent once)."""
     return zlib.compress("\n".join(r.to_json() for r in records).encode("utf-8"), 1)
@@ -83,8 +90,7 @@ def build_segment(blob: bytes, settings: Settings, groups: Mapping[str, str] | N
         with ix.reader() as reader:
             columns.warm(folder, reader)  # computes and saves the segment's arrays
         ix.close()
-        files = {p.name: p.read_bytes() for p in folder.iterdir()
-                 if p.is_file() and not p.name.endswith((".toc", ".lock")) and p.name != "SCHEMA_VERSION"}
+        files = {p.name: p.read_bytes() for p in segment_files(folder)}
     return BuiltSegment(segments[0] if segments else None, files, indexed, SCHEMA_VERSION)
 
 

@@ -39,14 +39,10 @@ def _found(home: Path, query: str = "") -> int:
 
 def _wait_for_merges(home: Path, timeout: float = 90.0) -> None:
     """Until no process merges the index and its policy has nothing left to merge."""
-    location = _location(home)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with merge_lock(location.root) as free:
-            if free and not deferred.waiting(location):
-                return
+    while not deferred.idle(_location(home)):
+        assert time.monotonic() < deadline, "the merging process did not finish"
         time.sleep(0.2)
-    raise AssertionError("the merging process did not finish")
 
 
 def _one_at_a_time(home: Path, pages: list[Path], monkeypatch: pytest.MonkeyPatch, settings) -> list[list[str]]:
